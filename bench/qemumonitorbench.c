@@ -13,6 +13,7 @@
 #include "vireventthread.h"
 #include "virerror.h"
 #include "virjson.h"
+#include "virdomainobj.h"
 #include "virobject.h"
 
 /*
@@ -23,10 +24,6 @@
  * in the same run, times yajl_tree_parse of the same line. The best of ROUNDS rounds
  * of each is printed, so a busy moment on the machine does not decide the result.
  */
-
-struct _virDomainObj {
-    virObjectLockable parent;
-};
 
 /* 173 bytes, as QEMU 7.2 sends it (CRLF added when sent). */
 static const char eventLine[] =
@@ -104,7 +101,7 @@ benchPipeline(size_t events)
 {
     benchCounter counter = { .want = events };
     g_autoptr(virEventThread) evt = virEventThreadNew("bench-monitor");
-    virDomainObj *vm = virObjectLockableNew(sizeof(virDomainObj), "virDomainObj", NULL);
+    virDomainObj *vm = virDomainObjNew(virDomainDefNew());
     g_autoptr(GString) burst = g_string_new(NULL);
     qemuMonitor *mon;
     GThread *peer;

@@ -480,8 +480,20 @@ qemuMonitorTestNew(void)
         g_error("Cannot listen on '%s': %s", test->socketPath, g_strerror(errno));
 
     test->eventThread = virEventThreadNew("qvirt-montest-events");
-    test->vm = virObjectLockableNew(sizeof(virDomainObj), "virDomainObj", NULL);
+    {
+        virDomainDef *def = virDomainDefNew();
+        def->name = g_strdup("montest");
+        test->vm = virDomainObjNew(def);
+    }
     return test;
+}
+
+
+void
+qemuMonitorTestSetDomain(qemuMonitorTest *test, virDomainObj *vm)
+{
+    virObjectUnref(test->vm);
+    test->vm = virObjectRef(vm);
 }
 
 

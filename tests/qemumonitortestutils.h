@@ -3,13 +3,7 @@
 
 #include "internal.h"
 #include "qemu_monitor.h"
-#include "virobject.h"
-
-/* Until the domain layer exists, tests stand in a minimal domain object. */
-struct _virDomainObj {
-    virObjectLockable parent;
-    char *name;
-};
+#include "virdomainobj.h"
 
 typedef struct _qemuMonitorTest qemuMonitorTest;
 
@@ -48,6 +42,10 @@ void qemuMonitorTestAddItemFile(qemuMonitorTest *test, const char *command,
 void qemuMonitorTestAddItemClose(qemuMonitorTest *test, const char *command);
 /* Expects @command and never replies. */
 void qemuMonitorTestAddItemSilent(qemuMonitorTest *test, const char *command);
+
+/* Makes the monitor belong to @vm (taking a reference) instead of the fake's own
+ * minimal domain; call before qemuMonitorTestOpen. */
+void qemuMonitorTestSetDomain(qemuMonitorTest *test, virDomainObj *vm);
 
 /* Connects the real monitor code (greeting, qmp_capabilities). NULL on failure with
  * the monitor's error set. */

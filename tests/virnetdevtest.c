@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "testnethost.h"
 #include "testutils.h"
 #include "virnetdev.h"
 #include "virnetdevtap.h"
@@ -25,91 +26,6 @@
 #define MVTAP "qvmvt0"
 #define MISSING "qvmissing0"
 #define MVTAP_MAC "52:54:00:aa:bb:01"
-
-
-/* ---- Independent views of the host state (not through the code under test) ---- */
-
-static int
-testIoctl(const char *ifname, unsigned long request, struct ifreq *ifr)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    int ret;
-
-    g_assert_cmpint(fd, >=, 0);
-    memset(ifr, 0, sizeof(*ifr));
-    g_strlcpy(ifr->ifr_name, ifname, sizeof(ifr->ifr_name));
-    ret = ioctl(fd, request, ifr);
-    close(fd);
-    return ret;
-}
-
-
-static unsigned int
-testFlags(const char *ifname)
-{
-    struct ifreq ifr;
-
-    g_assert_cmpint(testIoctl(ifname, SIOCGIFFLAGS, &ifr), ==, 0);
-    return (unsigned short)ifr.ifr_flags;
-}
-
-
-static char *
-testMAC(const char *ifname)
-{
-    struct ifreq ifr;
-    const unsigned char *a = (const unsigned char *)ifr.ifr_hwaddr.sa_data;
-
-    g_assert_cmpint(testIoctl(ifname, SIOCGIFHWADDR, &ifr), ==, 0);
-    return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
-}
-
-
-/* Orders the char * elements of a GPtrArray. */
-static int
-testStrPtrCmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-
-/*
- * The entries of @ifname in /proc/thread-self/net/dev_mcast as sorted, comma-joined
- * "aa:bb:cc:dd:ee:ff" strings: the global ones (4th column non-zero) when @global,
- * else the kernel's own (4th column 0).
- */
-static char *
-testMcastList(const char *ifname, bool global)
-{
-    g_autofree char *contents = NULL;
-    g_auto(GStrv) lines = NULL;
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    size_t i;
-
-    g_assert_true(g_file_get_contents("/proc/thread-self/net/dev_mcast", &contents, NULL, NULL));
-    lines = g_strsplit(contents, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        int index;
-        char name[64];
-        int users;
-        int globalUse;
-        char hex[64];
-
-        if (!*lines[i])
-            continue;
-        g_assert_cmpint(sscanf(lines[i], "%d %63s %d %d %63s", &index, name, &users,
-                               &globalUse, hex), ==, 5);
-        g_assert_cmpuint(strlen(hex), ==, 12);
-        if (strcmp(name, ifname) != 0 || (globalUse != 0) != global)
-            continue;
-        g_ptr_array_add(found, g_strdup_printf("%.2s:%.2s:%.2s:%.2s:%.2s:%.2s",
-                                               hex, hex + 2, hex + 4, hex + 6, hex + 8,
-                                               hex + 10));
-    }
-    g_ptr_array_sort(found, testStrPtrCmp);
-    g_ptr_array_add(found, NULL);
-    return g_strjoinv(",", (char **)found->pdata);
-}
 
 
 /*
@@ -133,7 +49,7 @@ testAssertSubset(const char *before, const char *after)
 }
 
 
-/* @table as a sorted comma-joined list, comparable with testMcastList(). */
+/* @table as a sorted comma-joined list, comparable with testHostMcastList(). */
 static char *
 testMacListString(const virMacAddr *table, size_t ntable)
 {
@@ -145,7 +61,7 @@ testMacListString(const virMacAddr *table, size_t ntable)
 
         g_ptr_array_add(strs, g_strdup(virMacAddrFormat(&table[i], buf)));
     }
-    g_ptr_array_sort(strs, testStrPtrCmp);
+    g_ptr_array_sort(strs, testHostStrPtrCmp);
     g_ptr_array_add(strs, NULL);
     return g_strjoinv(",", (char **)strs->pdata);
 }
@@ -195,9 +111,9 @@ testDevicesCreate(void)
     virTestAssertOK(virNetlinkLinkSetUp(VETH1, true));
     virTestAssertOK(virNetlinkMacvtapCreate(MVTAP, VETH0, VIR_NETLINK_MACVTAP_MODE_BRIDGE,
                                             &mac));
-    g_assert_false(testFlags(MVTAP) & IFF_UP);
+    g_assert_false(testHostFlags(MVTAP) & IFF_UP);
     virTestAssertOK(virNetlinkLinkSetUp(MVTAP, true));
-    g_assert_true(testFlags(MVTAP) & IFF_UP);
+    g_assert_true(testHostFlags(MVTAP) & IFF_UP);
 }
 
 
@@ -240,7 +156,7 @@ testNetlink(void)
     virResetLastError();
 
     virTestAssertOK(virNetlinkLinkSetUp(MVTAP, false));
-    g_assert_false(testFlags(MVTAP) & IFF_UP);
+    g_assert_false(testHostFlags(MVTAP) & IFF_UP);
 
     g_assert_cmpint(virNetlinkLinkDelete(MISSING), ==, -1);
     virTestAssertErrorContains("Cannot delete link '" MISSING "'");
@@ -273,7 +189,7 @@ testMACGetSet(void)
     g_assert_true(virMacAddrEqual(&mac, &(virMacAddr){ .addr = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0x01 } }));
 
     virTestAssertOK(virNetDevSetMAC(MVTAP, &want));
-    seen = testMAC(MVTAP);
+    seen = testHostMAC(MVTAP);
     g_assert_cmpstr(seen, ==, "52:54:00:12:34:56");
     virTestAssertOK(virNetDevGetMAC(MVTAP, &mac));
     g_assert_true(virMacAddrEqual(&mac, &want));
@@ -283,7 +199,7 @@ testMACGetSet(void)
     virTestAssertErrorContains("Cannot set MAC address of '" MVTAP "'");
     virTestAssertErrorContains(g_strerror(EADDRNOTAVAIL));
     virResetLastError();
-    unchanged = testMAC(MVTAP);
+    unchanged = testHostMAC(MVTAP);
     g_assert_cmpstr(unchanged, ==, "52:54:00:12:34:56");
 
     g_assert_cmpint(virNetDevGetMAC(MISSING, &mac), ==, -1);
@@ -325,20 +241,20 @@ testFlagsSetClear(void)
         /* Twice each way: the second call finds the flag already in place. */
         for (pass = 0; pass < 2; pass++) {
             virTestAssertOK(tc->set(MVTAP, true));
-            g_assert_true(testFlags(MVTAP) & tc->flag);
+            g_assert_true(testHostFlags(MVTAP) & tc->flag);
             virTestAssertOK(tc->get(MVTAP, &on));
             g_assert_true(on);
             virTestAssertOK(virNetDevGetFlags(MVTAP, &flags));
-            g_assert_cmpuint(flags, ==, testFlags(MVTAP));
+            g_assert_cmpuint(flags, ==, testHostFlags(MVTAP));
         }
         for (pass = 0; pass < 2; pass++) {
             virTestAssertOK(tc->set(MVTAP, false));
-            g_assert_false(testFlags(MVTAP) & tc->flag);
+            g_assert_false(testHostFlags(MVTAP) & tc->flag);
             virTestAssertOK(tc->get(MVTAP, &on));
             g_assert_false(on);
         }
         /* Other flags are left alone. */
-        g_assert_true(testFlags(MVTAP) & IFF_UP);
+        g_assert_true(testHostFlags(MVTAP) & IFF_UP);
     }
 
     g_assert_cmpint(virNetDevSetPromiscuous(MISSING, true), ==, -1);
@@ -358,16 +274,16 @@ testMulti(void)
     size_t ntable = 0;
 
     testDevicesCreate();
-    kernelBefore = testMcastList(MVTAP, false);
+    kernelBefore = testHostMcastList(MVTAP, false);
     g_test_message("kernel memberships of %s: %s", MVTAP, kernelBefore);
     /* An up device has the IPv4 all-hosts group at least. */
     g_assert_nonnull(strstr(kernelBefore, "01:00:5e:00:00:01"));
-    str = testMcastList(MVTAP, true);
+    str = testHostMcastList(MVTAP, true);
     g_assert_cmpstr(str, ==, "");
     g_clear_pointer(&str, g_free);
 
     virTestAssertOK(virNetDevAddMulti(MVTAP, &group));
-    str = testMcastList(MVTAP, true);
+    str = testHostMcastList(MVTAP, true);
     g_assert_cmpstr(str, ==, "01:00:5e:01:02:03");
     g_clear_pointer(&str, g_free);
 
@@ -382,18 +298,18 @@ testMulti(void)
     g_clear_pointer(&table, g_free);
 
     virTestAssertOK(virNetDevDelMulti(MVTAP, &group));
-    str = testMcastList(MVTAP, true);
+    str = testHostMcastList(MVTAP, true);
     g_assert_cmpstr(str, ==, "");
     g_clear_pointer(&str, g_free);
 
     /* A global reference on a kernel membership: deleting it leaves the membership. */
     group = testParseMAC("01:00:5e:00:00:01");
     virTestAssertOK(virNetDevAddMulti(MVTAP, &group));
-    str = testMcastList(MVTAP, true);
+    str = testHostMcastList(MVTAP, true);
     g_assert_cmpstr(str, ==, "01:00:5e:00:00:01");
     g_clear_pointer(&str, g_free);
     virTestAssertOK(virNetDevDelMulti(MVTAP, &group));
-    str = testMcastList(MVTAP, false);
+    str = testHostMcastList(MVTAP, false);
     testAssertSubset(kernelBefore, str);
     g_clear_pointer(&str, g_free);
 
@@ -401,7 +317,7 @@ testMulti(void)
     g_assert_cmpint(virNetDevDelMulti(MVTAP, &group), ==, -1);
     virTestAssertErrorContains("Cannot delete multicast address 01:00:5e:00:00:01 from '" MVTAP "'");
     virResetLastError();
-    str = testMcastList(MVTAP, false);
+    str = testHostMcastList(MVTAP, false);
     testAssertSubset(kernelBefore, str);
     g_clear_pointer(&str, g_free);
 
@@ -421,9 +337,9 @@ static void
 testAssertHost(const char *mac, const char *globals, bool promisc, bool allmulti,
                bool multicast)
 {
-    g_autofree char *seenMac = testMAC(MVTAP);
-    g_autofree char *seenGlobals = testMcastList(MVTAP, true);
-    unsigned int flags = testFlags(MVTAP);
+    g_autofree char *seenMac = testHostMAC(MVTAP);
+    g_autofree char *seenGlobals = testHostMcastList(MVTAP, true);
+    unsigned int flags = testHostFlags(MVTAP);
 
     g_assert_cmpstr(seenMac, ==, mac);
     g_assert_cmpstr(seenGlobals, ==, globals);
@@ -448,7 +364,7 @@ testSync(const void *opaque)
     g_autoptr(virNetDevRxFilter) guest = NULL;
 
     testDevicesCreate();
-    kernelBefore = testMcastList(MVTAP, false);
+    kernelBefore = testHostMcastList(MVTAP, false);
     virTestLogCaptureStart(VIR_LOG_WARN);
 
     /* MAC change and multicast adds. */
@@ -523,11 +439,11 @@ testSync(const void *opaque)
     logs = virTestLogCaptureTake();
     g_assert_cmpstr(logs, ==, "");
     virTestLogCaptureStop();
-    kernelAfter = testMcastList(MVTAP, false);
+    kernelAfter = testHostMcastList(MVTAP, false);
     testAssertSubset(kernelBefore, kernelAfter);
     if (st) {
         g_autofree char *added = testMacListString(state.added, state.nadded);
-        g_autofree char *globals = testMcastList(MVTAP, true);
+        g_autofree char *globals = testHostMcastList(MVTAP, true);
 
         g_assert_cmpstr(added, ==, globals);
     }
@@ -674,11 +590,8 @@ int
 main(int argc, char **argv)
 {
     /* Before anything may start a thread: unshare only moves the calling thread. */
-    if (unshare(CLONE_NEWNET) < 0) {
-        printf("Bail out! Cannot enter a new network namespace (this test needs root): %s\n",
-               g_strerror(errno));
+    if (testHostEnterNetns() < 0)
         return 1;
-    }
 
     virTestInit(&argc, &argv);
     virTestAssertOK(virNetlinkLinkSetUp("lo", true));

@@ -1,0 +1,23 @@
+/* testnethost.h: the kernel's own view of host devices, read without our code. */
+#pragma once
+
+#include <net/if.h>
+
+#include "internal.h"
+
+/* Host device tests check results against these, never against our own reads. */
+
+int testHostIoctl(const char *ifname, unsigned long request, struct ifreq *ifr);
+/* The IFF_* flags of @ifname (SIOCGIFFLAGS). */
+unsigned int testHostFlags(const char *ifname);
+/* The MAC of @ifname as "aa:bb:cc:dd:ee:ff". */
+char *testHostMAC(const char *ifname);
+int testHostStrPtrCmp(const void *a, const void *b);
+/* Sorted, comma-joined multicast entries of @ifname from /proc: the global ones when
+ * @global, else the kernel's own. */
+char *testHostMcastList(const char *ifname, bool global);
+
+/* Moves the calling thread (call it in main(), before any thread exists) into a
+ * network namespace of its own, which dies with the process. -1 with a TAP bail-out
+ * line printed when that is not allowed. */
+int testHostEnterNetns(void);
