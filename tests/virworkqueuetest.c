@@ -200,7 +200,7 @@ testMerging(void)
     testState st;
     g_autoptr(virWorkQueue) queue = NULL;
     testItem *blocker = newItem(1, 0, 0);
-    size_t ran, merged, refused;
+    size_t queued, ran, merged, refused;
     int i;
 
     stateInit(&st);
@@ -218,7 +218,8 @@ testMerging(void)
                                      testMerge, false), ==, VIR_WORK_QUEUE_QUEUED);
     openGate(&st);
     g_assert_true(virWorkQueueDrain(queue, 10000));
-    virWorkQueueGetStats(queue, &ran, &merged, &refused);
+    virWorkQueueGetStats(queue, &queued, &ran, &merged, &refused);
+    g_assert_cmpuint(queued, ==, 3);
     g_assert_cmpuint(ran, ==, 3);
     g_assert_cmpuint(merged, ==, 99);
     g_assert_cmpuint(refused, ==, 0);

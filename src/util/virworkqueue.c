@@ -28,6 +28,7 @@ struct _virWorkQueue {
     GDestroyNotify itemFree;
     void *opaque;
 
+    size_t queued;
     size_t ran;
     size_t merged;
     size_t refused;
@@ -157,6 +158,7 @@ virWorkQueuePush(virWorkQueue *queue, const void *key, void *item,
     }
 
     g_queue_push_tail(&k->items, item);
+    queue->queued++;
     queue->busy++;
     if (!k->running && !k->scheduled) {
         k->scheduled = true;
@@ -185,9 +187,11 @@ virWorkQueueDrain(virWorkQueue *queue, unsigned int timeoutMs)
 
 
 void
-virWorkQueueGetStats(virWorkQueue *queue, size_t *ran, size_t *merged, size_t *refused)
+virWorkQueueGetStats(virWorkQueue *queue, size_t *queued, size_t *ran, size_t *merged,
+                     size_t *refused)
 {
     g_mutex_lock(&queue->lock);
+    *queued = queue->queued;
     *ran = queue->ran;
     *merged = queue->merged;
     *refused = queue->refused;

@@ -48,6 +48,6 @@ virWorkQueueResult virWorkQueuePush(virWorkQueue *queue, const void *key, void *
  * @timeoutMs. */
 bool virWorkQueueDrain(virWorkQueue *queue, unsigned int timeoutMs);
 
-/* Counters since creation: items run, merged, refused. */
-void virWorkQueueGetStats(virWorkQueue *queue, size_t *ran, size_t *merged,
-                          size_t *refused);
+/* Counters since creation: items queued, run, merged, refused. */
+void virWorkQueueGetStats(virWorkQueue *queue, size_t *queued, size_t *ran,
+                          size_t *merged, size_t *refused);

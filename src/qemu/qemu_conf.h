@@ -1,0 +1,23 @@
+/* qemu_conf.h: the QEMU driver's shared state. */
+#pragma once
+
+#include "virdomainobj.h"
+#include "vireventthread.h"
+#include "virworkqueue.h"
+
+/* Workers run the queued qemuProcessEvents of all domains; each domain's events run
+ * in order, one at a time, so more workers only help with many busy domains. */
+#define QEMU_DRIVER_DEFAULT_WORKERS 4
+
+/* Waiting events per domain before new ones are refused (see virWorkQueuePush).
+ * Rx filter events merge per NIC and QEMU's exit is always accepted, so only
+ * stateless events can be refused; 1024 is far above any burst a guest can cause
+ * between two worker runs. */
+#define QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX 1024
+
+typedef struct _qemuDriver qemuDriver;
+struct _qemuDriver {
+    virDomainObjList *domains;
+    virEventThread *eventThread;   /* runs every domain's monitor I/O */
+    virWorkQueue *workers;         /* runs qemuProcessEventHandler */
+};

@@ -1,0 +1,422 @@
+/* qemuprocesseventtest.c: NIC_RX_FILTER_CHANGED from the socket to the host macvtap. */
+#include <config.h>
+
+#include <net/if.h>
+#include <string.h>
+
+#include "qemu_process.h"
+#include "qemumonitortestutils.h"
+#include "testnethost.h"
+#include "testutils.h"
+#include "virlog.h"
+#include "virnetlink.h"
+
+/*
+ * The whole path with the real monitor, callbacks, work queue and worker: the fake
+ * QEMU sends NIC_RX_FILTER_CHANGED, monitorCallbacks queue it, the worker runs
+ * query-rx-filter (scripted, so a query that should not happen fails the test) and
+ * mirrors the reply onto a real macvtap in this process's own network namespace.
+ * Host state is checked with the kernel's view (testnethost.c).
+ */
+
+#define VETH0 "qvpe0"
+#define VETH1 "qvpe1"
+#define MVTAP "qvpmvt0"
+#define NIC_MAC "52:54:00:12:34:56"
+
+#define DOMAIN_XML \
+    "<domain type='qemu'>" \
+    "  <name>evtest</name>" \
+    "  <memory unit='MiB'>128</memory>" \
+    "  <os><type arch='x86_64' machine='q35'>hvm</type></os>" \
+    "  <devices>" \
+    "    <interface type='direct' trustGuestRxFilters='%s'>" \
+    "      <mac address='" NIC_MAC "'/>" \
+    "      <source dev='" VETH0 "' mode='bridge'/>" \
+    "      <target dev='" MVTAP "'/>" \
+    "      <model type='virtio'/>" \
+    "    </interface>" \
+    "    <interface type='ethernet'>" \
+    "      <mac address='52:54:00:00:00:02'/>" \
+    "      <model type='e1000'/>" \
+    "    </interface>" \
+    "  </devices>" \
+    "</domain>"
+
+typedef struct {
+    qemuDriver driver;
+    qemuMonitorTest *test;
+    virDomainObj *vm;
+} fixture;
+
+
+static void
+fixtureSetUp(fixture *fix, const char *trust)
+{
+    g_autofree char *xml = g_strdup_printf(DOMAIN_XML, trust);
+    virDomainDef *def;
+    virMacAddr mac;
+    qemuMonitor *mon;
+
+    virTestAssertOK(virNetlinkVethCreate(VETH0, VETH1));
+    virTestAssertOK(virNetlinkLinkSetUp(VETH0, true));
+    virTestAssertOK(virNetlinkLinkSetUp(VETH1, true));
+    g_assert_cmpint(virMacAddrParse(NIC_MAC, &mac), ==, 0);
+    virTestAssertOK(virNetlinkMacvtapCreate(MVTAP, VETH0, VIR_NETLINK_MACVTAP_MODE_BRIDGE, &mac));
+    virTestAssertOK(virNetlinkLinkSetUp(MVTAP, true));
+
+    fix->driver.workers = virWorkQueueNew("test-worker", 2, QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX,
+                                          qemuProcessEventHandler,
+                                          (GDestroyNotify)qemuProcessEventFree, &fix->driver);
+    if (!(def = virDomainDefParseString(xml)))
+        g_error("Cannot parse test domain: %s", virErrorGetLastMessage());
+    fix->vm = virDomainObjNew(def);
+    fix->vm->privateData = qemuDomainObjPrivateNew(&fix->driver);
+    fix->vm->privateDataFree = qemuDomainObjPrivateFree;
+    fix->vm->runId = 1;
+    fix->vm->id = 1;
+    virDomainObjSetState(fix->vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+
+    fix->test = qemuMonitorTestNew();
+    qemuMonitorTestSetDomain(fix->test, fix->vm);
+    if (!(mon = qemuMonitorTestOpen(fix->test, &monitorCallbacks, &fix->driver, 0)))
+        g_error("Cannot open monitor: %s", virErrorGetLastMessage());
+    virObjectLock(fix->vm);
+    qemuDomainObjGetPrivate(fix->vm)->mon = virObjectRef(mon);
+    virObjectUnlock(fix->vm);
+}
+
+
+static void
+fixtureTearDown(fixture *fix)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(fix->vm);
+
+    g_assert_true(virWorkQueueDrain(fix->driver.workers, 10000));
+    virObjectLock(fix->vm);
+    qemuMonitorClose(g_steal_pointer(&priv->mon));
+    virObjectUnlock(fix->vm);
+    qemuMonitorTestFree(fix->test);
+    virWorkQueueFree(fix->driver.workers);
+    virObjectUnref(fix->vm);
+    virTestAssertOK(virNetlinkLinkDelete(MVTAP));
+    virTestAssertOK(virNetlinkLinkDelete(VETH0));
+}
+
+
+/* A query-rx-filter reply for net0. */
+static char *
+rxReply(const char *mac, bool promisc, const char *mcMode, bool overflow,
+        const char *mcTable, const char *vlanTable)
+{
+    return g_strdup_printf("{\"return\": [{\"name\": \"net0\", \"promiscuous\": %s, "
+                           "\"multicast\": \"%s\", \"unicast\": \"normal\", "
+                           "\"vlan\": \"normal\", \"broadcast-allowed\": false, "
+                           "\"multicast-overflow\": %s, \"unicast-overflow\": false, "
+                           "\"main-mac\": \"%s\", \"vlan-table\": [%s], "
+                           "\"unicast-table\": [], \"multicast-table\": [%s]}]}",
+                           promisc ? "true" : "false", mcMode, overflow ? "true" : "false",
+                           mac, vlanTable, mcTable);
+}
+
+
+static void
+sendRxEvent(fixture *fix, const char *alias)
+{
+    g_autofree char *data = g_strdup_printf("{\"name\": \"%s\", \"path\": \"/machine/peripheral/%s/virtio-backend\"}",
+                                            alias, alias);
+
+    qemuMonitorTestSendEvent(fix->test, "NIC_RX_FILTER_CHANGED", data);
+}
+
+
+/* Waits until the worker ran @n events in all. */
+static void
+waitRan(fixture *fix, size_t n)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    size_t queued, ran, merged, refused;
+
+    do {
+        virWorkQueueGetStats(fix->driver.workers, &queued, &ran, &merged, &refused);
+        if (ran >= n)
+            break;
+        g_usleep(2 * G_TIME_SPAN_MILLISECOND);
+    } while (g_get_monotonic_time() < deadline);
+    g_assert_cmpuint(ran, >=, n);
+    g_assert_true(virWorkQueueDrain(fix->driver.workers, 10000));
+}
+
+
+/* One event, one scripted query: then the host must show the reply. */
+static void
+syncOnce(fixture *fix, size_t n, const char *reply)
+{
+    qemuMonitorTestAddItem(fix->test, "query-rx-filter", "{\"name\": \"net0\"}", reply);
+    sendRxEvent(fix, "net0");
+    waitRan(fix, n);
+}
+
+
+static void
+assertHost(const char *mac, const char *globals, bool promisc, bool allmulti)
+{
+    g_autofree char *gotMac = testHostMAC(MVTAP);
+    g_autofree char *gotGlobals = testHostMcastList(MVTAP, true);
+    unsigned int flags = testHostFlags(MVTAP);
+
+    g_assert_cmpstr(gotMac, ==, mac);
+    g_assert_cmpstr(gotGlobals, ==, globals);
+    g_assert_cmpint(!!(flags & IFF_PROMISC), ==, promisc);
+    g_assert_cmpint(!!(flags & IFF_ALLMULTI), ==, allmulti);
+}
+
+
+static void
+testFilterChanges(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *r1 = rxReply("52:54:00:aa:bb:cc", false, "normal", false,
+                                  "\"01:00:5e:00:00:fb\", \"33:33:00:00:00:fb\"", "");
+    g_autofree char *r2 = rxReply("52:54:00:aa:bb:cc", true, "normal", false,
+                                  "\"01:00:5e:00:00:fb\"", "");
+    g_autofree char *r3 = rxReply("52:54:00:aa:bb:cc", false, "all", false, "", "");
+    g_autofree char *r4 = rxReply("52:54:00:aa:bb:cc", false, "normal", true, "", "");
+    g_autofree char *r5 = rxReply("52:54:00:aa:bb:cc", false, "normal", false, "", "5");
+    g_autofree char *r6 = rxReply(NIC_MAC, false, "normal", false, "", "");
+    g_autofree char *xml = NULL;
+
+    fixtureSetUp(&fix, "yes");
+
+    /* MAC change and two multicast groups. */
+    syncOnce(&fix, 1, r1);
+    assertHost("52:54:00:aa:bb:cc", "01:00:5e:00:00:fb,33:33:00:00:00:fb", false, false);
+    virObjectLock(fix.vm);
+    xml = virDomainDefFormat(fix.vm->def, VIR_DOMAIN_DEF_FORMAT_LIVE);
+    virObjectUnlock(fix.vm);
+    g_assert_nonnull(strstr(xml, "currentAddress='52:54:00:aa:bb:cc'"));
+
+    /* A group leaves; promiscuous on. */
+    syncOnce(&fix, 2, r2);
+    assertHost("52:54:00:aa:bb:cc", "01:00:5e:00:00:fb", true, false);
+    /* All multicast. */
+    syncOnce(&fix, 3, r3);
+    assertHost("52:54:00:aa:bb:cc", "", false, true);
+    /* Overflow: QEMU reports an empty table, the host takes all multicast. */
+    syncOnce(&fix, 4, r4);
+    assertHost("52:54:00:aa:bb:cc", "", false, true);
+    /* A guest VLAN forces promiscuous mode. */
+    syncOnce(&fix, 5, r5);
+    assertHost("52:54:00:aa:bb:cc", "", true, false);
+    /* Back to the configured MAC: the live XML drops currentAddress. */
+    syncOnce(&fix, 6, r6);
+    assertHost(NIC_MAC, "", false, false);
+    virObjectLock(fix.vm);
+    g_free(xml);
+    xml = virDomainDefFormat(fix.vm->def, VIR_DOMAIN_DEF_FORMAT_LIVE);
+    virObjectUnlock(fix.vm);
+    g_assert_null(strstr(xml, "currentAddress"));
+
+    fixtureTearDown(&fix);
+}
+
+
+/* An untrusted NIC is never queried (the strict fake fails on any command). */
+static void
+testTrustOff(void)
+{
+    fixture fix = { 0 };
+
+    fixtureSetUp(&fix, "no");
+    sendRxEvent(&fix, "net0");
+    waitRan(&fix, 1);
+    assertHost(NIC_MAC, "", false, false);
+    fixtureTearDown(&fix);
+}
+
+
+static void
+testUnknownAndNonVirtio(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *logged = NULL;
+
+    fixtureSetUp(&fix, "yes");
+    virTestLogCaptureStart(VIR_LOG_WARN);
+    sendRxEvent(&fix, "net9");
+    sendRxEvent(&fix, "net1");
+    waitRan(&fix, 2);
+    logged = virTestLogCaptureTake();
+    virTestLogCaptureStop();
+    g_assert_nonnull(strstr(logged, "Domain 'evtest' has no NIC 'net9'"));
+    g_assert_nonnull(strstr(logged, "NIC 'net1' of domain 'evtest' is not virtio"));
+    fixtureTearDown(&fix);
+}
+
+
+/* While a job holds the domain, 100 events for one NIC merge into at most two
+ * queries: one the worker took before the burst (if it got there first) and one
+ * waiting. The final host state is the latest reply's. */
+static void
+testBurstMerged(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *r1 = rxReply("52:54:00:aa:bb:01", false, "normal", false, "", "");
+    g_autofree char *r2 = rxReply("52:54:00:aa:bb:02", false, "normal", false,
+                                  "\"01:00:5e:00:00:01\"", "");
+    gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    size_t queued, ran, merged, refused;
+    size_t i;
+
+    fixtureSetUp(&fix, "yes");
+    virObjectLock(fix.vm);
+    virTestAssertOK(qemuDomainObjBeginJob(fix.vm, "test"));
+    virObjectUnlock(fix.vm);
+
+    for (i = 0; i < 100; i++)
+        sendRxEvent(&fix, "net0");
+    do {
+        virWorkQueueGetStats(fix.driver.workers, &queued, &ran, &merged, &refused);
+        g_usleep(2 * G_TIME_SPAN_MILLISECOND);
+    } while (queued + merged < 100 && g_get_monotonic_time() < deadline);
+    g_assert_cmpuint(queued + merged, ==, 100);
+    g_assert_cmpuint(refused, ==, 0);
+    g_assert_cmpuint(queued, >=, 1);
+    g_assert_cmpuint(queued, <=, 2);
+    g_test_message("100 events: %zu queries, %zu merged", queued, merged);
+
+    if (queued == 2)
+        qemuMonitorTestAddItem(fix.test, "query-rx-filter", "{\"name\": \"net0\"}", r1);
+    qemuMonitorTestAddItem(fix.test, "query-rx-filter", "{\"name\": \"net0\"}", r2);
+    virObjectLock(fix.vm);
+    qemuDomainObjEndJob(fix.vm);
+    virObjectUnlock(fix.vm);
+    waitRan(&fix, queued);
+    assertHost("52:54:00:aa:bb:02", "01:00:5e:00:00:01", false, false);
+    g_assert_true(qemuMonitorTestWaitItemsUsed(fix.test));
+    fixtureTearDown(&fix);
+}
+
+
+/* The domain stops and restarts while its event waits: the worker leaves it alone. */
+static void
+testDomainRestartedWhileQueued(void)
+{
+    fixture fix = { 0 };
+
+    fixtureSetUp(&fix, "yes");
+    virObjectLock(fix.vm);
+    virTestAssertOK(qemuDomainObjBeginJob(fix.vm, "test"));
+    virObjectUnlock(fix.vm);
+    sendRxEvent(&fix, "net0");
+    g_usleep(50 * G_TIME_SPAN_MILLISECOND);
+    virObjectLock(fix.vm);
+    fix.vm->runId++;
+    qemuDomainObjEndJob(fix.vm);
+    virObjectUnlock(fix.vm);
+    waitRan(&fix, 1);
+    assertHost(NIC_MAC, "", false, false);
+    fixtureTearDown(&fix);
+}
+
+
+/* The kernel refuses a multicast MAC: that step is logged, the others still apply. */
+static void
+testHostStepFails(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *reply = rxReply("03:00:00:00:00:01", true, "normal", false,
+                                     "\"01:00:5e:00:00:fb\"", "");
+    g_autofree char *logged = NULL;
+
+    fixtureSetUp(&fix, "yes");
+    virTestLogCaptureStart(VIR_LOG_WARN);
+    syncOnce(&fix, 1, reply);
+    logged = virTestLogCaptureTake();
+    virTestLogCaptureStop();
+    g_assert_nonnull(strstr(logged, MVTAP));
+    g_assert_nonnull(strstr(logged, "MAC"));
+    assertHost(NIC_MAC, "01:00:5e:00:00:fb", true, false);
+    virObjectLock(fix.vm);
+    g_assert_cmpint(virDomainObjGetState(fix.vm, NULL), ==, VIR_DOMAIN_RUNNING);
+    virObjectUnlock(fix.vm);
+    fixtureTearDown(&fix);
+}
+
+
+static void
+testQemuErrorReply(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *logged = NULL;
+
+    fixtureSetUp(&fix, "yes");
+    virTestLogCaptureStart(VIR_LOG_WARN);
+    syncOnce(&fix, 1, "{\"error\": {\"class\": \"GenericError\", \"desc\": \"invalid net client name: net0\"}}");
+    logged = virTestLogCaptureTake();
+    virTestLogCaptureStop();
+    g_assert_nonnull(strstr(logged, "Cannot query the rx filter of NIC 'net0' of domain 'evtest'"));
+    assertHost(NIC_MAC, "", false, false);
+    fixtureTearDown(&fix);
+}
+
+
+/* QEMU goes away in the middle of the query: the domain ends up shut off (crashed). */
+static void
+testQemuClosesMidQuery(void)
+{
+    fixture fix = { 0 };
+    int reason;
+
+    fixtureSetUp(&fix, "yes");
+    qemuMonitorTestAddItemClose(fix.test, "query-rx-filter");
+    sendRxEvent(&fix, "net0");
+    waitRan(&fix, 2);
+    virObjectLock(fix.vm);
+    g_assert_cmpint(virDomainObjGetState(fix.vm, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_null(qemuDomainObjGetPrivate(fix.vm)->mon);
+    virObjectUnlock(fix.vm);
+    fixtureTearDown(&fix);
+}
+
+
+/* A guest reset puts the NIC back to its defaults without an event: re-sync. */
+static void
+testResetResyncs(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *r1 = rxReply("52:54:00:aa:bb:cc", false, "normal", false,
+                                  "\"01:00:5e:00:00:fb\"", "");
+    g_autofree char *r2 = rxReply(NIC_MAC, true, "normal", false, "", "");
+
+    fixtureSetUp(&fix, "yes");
+    syncOnce(&fix, 1, r1);
+    assertHost("52:54:00:aa:bb:cc", "01:00:5e:00:00:fb", false, false);
+    qemuMonitorTestAddItem(fix.test, "query-rx-filter", "{\"name\": \"net0\"}", r2);
+    qemuMonitorTestSendEvent(fix.test, "RESET", "{\"guest\": true, \"reason\": \"guest-reset\"}");
+    waitRan(&fix, 2);
+    assertHost(NIC_MAC, "", true, false);
+    fixtureTearDown(&fix);
+}
+
+
+int
+main(int argc, char **argv)
+{
+    if (testHostEnterNetns() < 0)
+        return 1;
+    virTestInit(&argc, &argv);
+    virTestAssertOK(virNetlinkLinkSetUp("lo", true));
+
+    g_test_add_func("/qemuprocessevent/filter-changes", testFilterChanges);
+    g_test_add_func("/qemuprocessevent/trust-off", testTrustOff);
+    g_test_add_func("/qemuprocessevent/unknown-and-non-virtio", testUnknownAndNonVirtio);
+    g_test_add_func("/qemuprocessevent/burst-merged", testBurstMerged);
+    g_test_add_func("/qemuprocessevent/restarted-while-queued", testDomainRestartedWhileQueued);
+    g_test_add_func("/qemuprocessevent/host-step-fails", testHostStepFails);
+    g_test_add_func("/qemuprocessevent/qemu-error-reply", testQemuErrorReply);
+    g_test_add_func("/qemuprocessevent/qemu-closes-mid-query", testQemuClosesMidQuery);
+    g_test_add_func("/qemuprocessevent/reset-resyncs", testResetResyncs);
+    return g_test_run();
+}
