@@ -534,7 +534,7 @@ testMakeCommand(void)
     g_assert_cmpstr(t2, ==, "{\"execute\":\"query-rx-filter\",\"arguments\":{\"name\":\"net0\"}}");
     g_assert_cmpstr(t3, ==, "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info\"}}");
     g_assert_null(qemuMonitorJSONMakeCommand("cont", "x:bad", 1, NULL));
-    virTestAssertErrorContains("bad argument 'x:bad'");
+    virTestAssertErrorContains("Cannot build QEMU command 'cont': Invalid type prefix 'x' in key 'x:bad'");
 }
 
 

@@ -681,64 +681,30 @@ virJSONValue *
 qemuMonitorJSONMakeCommand(const char *cmdname, ...)
 {
     g_autoptr(virJSONValue) cmd = virJSONValueNewObject();
-    va_list args;
+    g_autoptr(virJSONValue) arguments = NULL;
     const char *key;
+    va_list args;
 
     virJSONValueObjectAppendString(cmd, "execute", cmdname);
 
     va_start(args, cmdname);
     key = va_arg(args, const char *);
-    if (key) {
-        g_autoptr(virJSONValue) arguments = virJSONValueNewObject();
-        bool failed = false;
-
-        /* Re-dispatch the pairs through the generic builder one at a time. */
-        while (key && !failed) {
-            virJSONValue *member = NULL;
-
-            switch (key[0]) {
-            case 's':
-            case 'S': {
-                const char *val = va_arg(args, const char *);
-                if (val)
-                    member = virJSONValueNewString(val);
-                else if (key[0] == 's')
-                    failed = true;
-                break;
-            }
-            case 'i':
-                member = virJSONValueNewNumberLong(va_arg(args, int));
-                break;
-            case 'I':
-                member = virJSONValueNewNumberLong(va_arg(args, long long));
-                break;
-            case 'u':
-                member = virJSONValueNewNumberUlong(va_arg(args, unsigned long long));
-                break;
-            case 'b':
-                member = virJSONValueNewBoolean(va_arg(args, int));
-                break;
-            default:
-                failed = true;
-            }
-            if (failed) {
-                virReportError(VIR_ERR_INTERNAL_ERROR,
-                               _("Cannot build QEMU command '%1$s': bad argument '%2$s'."),
-                               cmdname, key);
-                break;
-            }
-            if (member && virJSONValueObjectAppend(arguments, key + 2, &member) < 0)
-                failed = true;
-            key = va_arg(args, const char *);
-        }
-        va_end(args);
-        if (failed)
-            return NULL;
-        if (virJSONValueObjectAppend(cmd, "arguments", &arguments) < 0)
-            return NULL;
-        return g_steal_pointer(&cmd);
-    }
+    if (key)
+        arguments = virJSONValueObjectBuildArgs(key, args);
     va_end(args);
+
+    if (!key)
+        return g_steal_pointer(&cmd);
+    if (!arguments) {
+        g_autofree char *why = g_strdup(virErrorGetLastMessage());
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("Cannot build QEMU command '%1$s': %2$s"), cmdname, why);
+        return NULL;
+    }
+    /* Every argument skipped ('S:' with NULL): QEMU wants no empty "arguments". */
+    if (virJSONValueObjectSize(arguments) > 0 &&
+        virJSONValueObjectAppend(cmd, "arguments", &arguments) < 0)
+        return NULL;
     return g_steal_pointer(&cmd);
 }
 

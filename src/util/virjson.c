@@ -322,12 +322,10 @@ virJSONValueObjectAppendBoolean(virJSONValue *object, const char *key, bool valu
 
 
 virJSONValue *
-virJSONValueObjectBuild(const char *key, ...)
+virJSONValueObjectBuildArgs(const char *key, va_list args)
 {
     g_autoptr(virJSONValue) object = virJSONValueNewObject();
-    va_list args;
 
-    va_start(args, key);
     for (; key; key = va_arg(args, const char *)) {
         g_autoptr(virJSONValue) val = NULL;
         const char *name = key + 2;
@@ -336,7 +334,7 @@ virJSONValueObjectBuild(const char *key, ...)
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            _("Invalid key '%1$s' for a JSON object: expected a type prefix such as 's:'."),
                            key);
-            goto error;
+            return NULL;
         }
 
         switch (key[0]) {
@@ -349,7 +347,7 @@ virJSONValueObjectBuild(const char *key, ...)
                     continue;
                 virReportError(VIR_ERR_INTERNAL_ERROR,
                                _("Value of JSON object member '%1$s' must not be NULL."), name);
-                goto error;
+                return NULL;
             }
             val = virJSONValueNewString(str);
             break;
@@ -375,7 +373,7 @@ virJSONValueObjectBuild(const char *key, ...)
                     continue;
                 virReportError(VIR_ERR_INTERNAL_ERROR,
                                _("Value of JSON object member '%1$s' must not be NULL."), name);
-                goto error;
+                return NULL;
             }
             val = g_steal_pointer(ptr);
             break;
@@ -384,18 +382,26 @@ virJSONValueObjectBuild(const char *key, ...)
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            _("Invalid type prefix '%1$c' in key '%2$s' for a JSON object."),
                            key[0], key);
-            goto error;
+            return NULL;
         }
 
         if (virJSONValueObjectAppend(object, name, &val) < 0)
-            goto error;
+            return NULL;
     }
-    va_end(args);
     return g_steal_pointer(&object);
+}
 
- error:
+
+virJSONValue *
+virJSONValueObjectBuild(const char *key, ...)
+{
+    virJSONValue *object;
+    va_list args;
+
+    va_start(args, key);
+    object = virJSONValueObjectBuildArgs(key, args);
     va_end(args);
-    return NULL;
+    return object;
 }
 
 

@@ -1,6 +1,8 @@
 /* virjson.h: JSON values, parsed and formatted with yajl behind this one API. */
 #pragma once
 
+#include <stdarg.h>
+
 #include "internal.h"
 
 /* Parse limits. QMP replies are the largest input: a query-qmp-schema reply is about
@@ -63,6 +65,8 @@ int virJSONValueObjectAppendBoolean(virJSONValue *object, const char *key, bool 
  * long long, "b:" bool (int), "a:" virJSONValue ** (taken), "A:" the same, skipped
  * when NULL. Returns NULL with an error on a bad key. */
 virJSONValue *virJSONValueObjectBuild(const char *key, ...) G_GNUC_NULL_TERMINATED;
+/* The same from a va_list, for builders with arguments of their own. */
+virJSONValue *virJSONValueObjectBuildArgs(const char *key, va_list args);
 
 size_t virJSONValueObjectSize(const virJSONValue *object);
 const char *virJSONValueObjectGetKey(const virJSONValue *object, size_t n);
