@@ -1,14 +1,16 @@
-/* qemuprocesseventtest.c: NIC_RX_FILTER_CHANGED from the socket to the host macvtap. */
+/* qemuprocesseventtest.c: NIC_RX_FILTER_CHANGED from the socket to the host macvtap or bridge. */
 #include <config.h>
 
 #include <net/if.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qemu_process.h"
 #include "qemumonitortestutils.h"
 #include "testnethost.h"
 #include "testutils.h"
 #include "virlog.h"
+#include "virnetdevtap.h"
 #include "virnetlink.h"
 
 /*
@@ -43,27 +45,40 @@
     "  </devices>" \
     "</domain>"
 
+/* The bridge variant: NIC net0 is a tap on a bridge. */
+#define BRIDGE "qvpbr0"
+#define BRTAP "qvptap0"
+
+#define BRIDGE_DOMAIN_XML \
+    "<domain type='qemu'>" \
+    "  <name>evtest</name>" \
+    "  <memory unit='MiB'>128</memory>" \
+    "  <os><type arch='x86_64' machine='q35'>hvm</type></os>" \
+    "  <devices>" \
+    "    <interface type='bridge' trustGuestRxFilters='yes'>" \
+    "      <mac address='" NIC_MAC "'/>" \
+    "      <source bridge='" BRIDGE "'/>" \
+    "      <target dev='" BRTAP "'/>" \
+    "      <model type='virtio'/>" \
+    "    </interface>" \
+    "  </devices>" \
+    "</domain>"
+
 typedef struct {
     qemuDriver driver;
     qemuMonitorTest *test;
     virDomainObj *vm;
+    int tapfd;          /* bridge variant: the tap's fd; 0 (unused) otherwise */
+    bool bridge;
 } fixture;
 
 
+/* Everything but the host devices: workers, the domain from @xml, the fake QEMU. */
 static void
-fixtureSetUp(fixture *fix, const char *trust)
+fixtureStart(fixture *fix, const char *xml)
 {
-    g_autofree char *xml = g_strdup_printf(DOMAIN_XML, trust);
     virDomainDef *def;
-    virMacAddr mac;
     qemuMonitor *mon;
-
-    virTestAssertOK(virNetlinkVethCreate(VETH0, VETH1));
-    virTestAssertOK(virNetlinkLinkSetUp(VETH0, true));
-    virTestAssertOK(virNetlinkLinkSetUp(VETH1, true));
-    g_assert_cmpint(virMacAddrParse(NIC_MAC, &mac), ==, 0);
-    virTestAssertOK(virNetlinkMacvtapCreate(MVTAP, VETH0, VIR_NETLINK_MACVTAP_MODE_BRIDGE, &mac));
-    virTestAssertOK(virNetlinkLinkSetUp(MVTAP, true));
 
     fix->driver.workers = virWorkQueueNew("test-worker", 2, QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX,
                                           qemuProcessEventHandler,
@@ -88,6 +103,37 @@ fixtureSetUp(fixture *fix, const char *trust)
 
 
 static void
+fixtureSetUp(fixture *fix, const char *trust)
+{
+    g_autofree char *xml = g_strdup_printf(DOMAIN_XML, trust);
+    virMacAddr mac;
+
+    virTestAssertOK(virNetlinkVethCreate(VETH0, VETH1));
+    virTestAssertOK(virNetlinkLinkSetUp(VETH0, true));
+    virTestAssertOK(virNetlinkLinkSetUp(VETH1, true));
+    g_assert_cmpint(virMacAddrParse(NIC_MAC, &mac), ==, 0);
+    virTestAssertOK(virNetlinkMacvtapCreate(MVTAP, VETH0, VIR_NETLINK_MACVTAP_MODE_BRIDGE, &mac));
+    virTestAssertOK(virNetlinkLinkSetUp(MVTAP, true));
+    fixtureStart(fix, xml);
+}
+
+
+/* The bridge variant: tap BRTAP on bridge BRIDGE, port learning as @learning. */
+static void
+fixtureSetUpBridge(fixture *fix, bool learning)
+{
+    virTestAssertOK(virNetlinkBridgeCreate(BRIDGE));
+    virTestAssertOK(virNetlinkLinkSetUp(BRIDGE, true));
+    virTestAssertOK(virNetDevTapCreate(BRTAP, &fix->tapfd));
+    virTestAssertOK(virNetlinkLinkSetMaster(BRTAP, BRIDGE));
+    virTestAssertOK(virNetlinkLinkSetUp(BRTAP, true));
+    virTestAssertOK(virNetlinkBridgePortSetLearning(BRTAP, learning));
+    fix->bridge = true;
+    fixtureStart(fix, BRIDGE_DOMAIN_XML);
+}
+
+
+static void
 fixtureTearDown(fixture *fix)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(fix->vm);
@@ -99,6 +145,11 @@ fixtureTearDown(fixture *fix)
     qemuMonitorTestFree(fix->test);
     virWorkQueueFree(fix->driver.workers);
     virObjectUnref(fix->vm);
+    if (fix->bridge) {
+        close(fix->tapfd);
+        virTestAssertOK(virNetlinkLinkDelete(BRIDGE));
+        return;
+    }
     virTestAssertOK(virNetlinkLinkDelete(MVTAP));
     virTestAssertOK(virNetlinkLinkDelete(VETH0));
 }
@@ -401,6 +452,37 @@ testResetResyncs(void)
 }
 
 
+/* A tap on a bridge port that does not learn: the bridge gets a static forwarding
+ * entry for the guest's current MAC, and only for that one. */
+static void
+testBridgePortFdb(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *r1 = rxReply("52:54:00:aa:bb:cc", false, "normal", false,
+                                  "\"01:00:5e:00:00:fb\"", "");
+    g_autofree char *r2 = rxReply("52:54:00:aa:bb:dd", true, "normal", false, "", "");
+    g_autofree char *fdb = NULL;
+    g_autofree char *xml = NULL;
+
+    fixtureSetUpBridge(&fix, false);
+    syncOnce(&fix, 1, r1);
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "52:54:00:aa:bb:cc");
+    g_clear_pointer(&fdb, g_free);
+    virObjectLock(fix.vm);
+    xml = virDomainDefFormat(fix.vm->def, VIR_DOMAIN_DEF_FORMAT_LIVE);
+    virObjectUnlock(fix.vm);
+    g_assert_nonnull(strstr(xml, "currentAddress='52:54:00:aa:bb:cc'"));
+
+    /* The MAC moves again: the entry moves with it. The tap itself is untouched. */
+    syncOnce(&fix, 2, r2);
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "52:54:00:aa:bb:dd");
+    g_assert_false(testHostFlags(BRTAP) & IFF_PROMISC);
+    fixtureTearDown(&fix);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -418,5 +500,6 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocessevent/qemu-error-reply", testQemuErrorReply);
     g_test_add_func("/qemuprocessevent/qemu-closes-mid-query", testQemuClosesMidQuery);
     g_test_add_func("/qemuprocessevent/reset-resyncs", testResetResyncs);
+    g_test_add_func("/qemuprocessevent/bridge-port-fdb", testBridgePortFdb);
     return g_test_run();
 }

@@ -9,6 +9,11 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <netlink/netlink.h>
+#include <netlink/cache.h>
+#include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
+#include <linux/neighbour.h>
 
 #include "testnethost.h"
 
@@ -96,6 +101,59 @@ testHostMcastList(const char *ifname, bool global)
     return g_strjoinv(",", (char **)found->pdata);
 }
 
+
+typedef struct {
+    int ifindex;
+    GPtrArray *found;
+} testHostFdbData;
+
+
+static void
+testHostFdbOne(struct nl_object *obj, void *opaque)
+{
+    struct rtnl_neigh *neigh = (struct rtnl_neigh *)obj;
+    testHostFdbData *data = opaque;
+    struct nl_addr *lladdr = rtnl_neigh_get_lladdr(neigh);
+    const unsigned char *a;
+
+    if (rtnl_neigh_get_family(neigh) != AF_BRIDGE ||
+        rtnl_neigh_get_ifindex(neigh) != data->ifindex ||
+        rtnl_neigh_get_state(neigh) != NUD_NOARP ||
+        (rtnl_neigh_get_flags(neigh) & NTF_SELF) ||
+        !lladdr || nl_addr_get_len(lladdr) != 6)
+        return;
+    a = nl_addr_get_binary_addr(lladdr);
+    g_ptr_array_add(data->found, g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x",
+                                                 a[0], a[1], a[2], a[3], a[4], a[5]));
+}
+
+
+/* Dumps the bridge FDB (RTM_GETNEIGH, family AF_BRIDGE) through libnl's neighbour
+ * cache, with the family set by hand: rtnl_neigh_alloc_cache dumps AF_UNSPEC,
+ * which lists ARP/ND entries only. */
+char *
+testHostFdbStatic(const char *ifname)
+{
+    struct nl_sock *sk = nl_socket_alloc();
+    struct nl_cache *cache;
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+    testHostFdbData data = { .ifindex = (int)if_nametoindex(ifname), .found = found };
+
+    g_assert_cmpint(data.ifindex, >, 0);
+    g_assert_nonnull(sk);
+    g_assert_cmpint(nl_connect(sk, NETLINK_ROUTE), ==, 0);
+    cache = nl_cache_alloc(nl_cache_ops_lookup("route/neigh"));
+    g_assert_nonnull(cache);
+    nl_cache_set_arg1(cache, AF_BRIDGE);
+    g_assert_cmpint(nl_cache_refill(sk, cache), ==, 0);
+    nl_cache_foreach(cache, testHostFdbOne, &data);
+    nl_cache_free(cache);
+    nl_socket_free(sk);
+
+    g_ptr_array_sort(found, testHostStrPtrCmp);
+    g_ptr_array_add(found, NULL);
+    return g_strjoinv(",", (char **)found->pdata);
+}
 
 
 int

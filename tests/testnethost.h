@@ -16,6 +16,9 @@ int testHostStrPtrCmp(const void *a, const void *b);
 /* Sorted, comma-joined multicast entries of @ifname from /proc: the global ones when
  * @global, else the kernel's own. */
 char *testHostMcastList(const char *ifname, bool global);
+/* Sorted, comma-joined static ("bridge fdb ... static": NUD_NOARP, master) bridge
+ * forwarding entries on port @ifname, from a netlink dump of its own (libnl). */
+char *testHostFdbStatic(const char *ifname);
 
 /* Moves the calling thread (call it in main(), before any thread exists) into a
  * network namespace of its own, which dies with the process. -1 with a TAP bail-out

@@ -586,6 +586,176 @@ testTap(void)
 }
 
 
+#define BRIDGE "qvbr0"
+#define BRTAP "qvbtap0"
+
+/* A bridge with a tap as its port; returns the tap's fd (close it to delete the tap). */
+static int
+testBridgeCreate(void)
+{
+    int fd = -1;
+
+    virTestAssertOK(virNetlinkBridgeCreate(BRIDGE));
+    virTestAssertOK(virNetlinkLinkSetUp(BRIDGE, true));
+    virTestAssertOK(virNetDevTapCreate(BRTAP, &fd));
+    virTestAssertOK(virNetlinkLinkSetMaster(BRTAP, BRIDGE));
+    virTestAssertOK(virNetlinkLinkSetUp(BRTAP, true));
+    return fd;
+}
+
+
+static void
+testBridgeDelete(int fd)
+{
+    close(fd);
+    g_assert_cmpint(virNetDevExists(BRTAP), ==, 0);
+    virTestAssertOK(virNetlinkLinkDelete(BRIDGE));
+    g_assert_cmpint(virNetDevExists(BRIDGE), ==, 0);
+}
+
+
+static void
+testBridgeNetlink(void)
+{
+    int fd = testBridgeCreate();
+    virMacAddr mac = testParseMAC("52:54:00:00:0b:01");
+    bool learning = false;
+    g_autofree char *fdb = NULL;
+
+    /* A new port learns. */
+    virTestAssertOK(virNetlinkBridgePortGetLearning(BRTAP, &learning));
+    g_assert_true(learning);
+    virTestAssertOK(virNetlinkBridgePortSetLearning(BRTAP, false));
+    virTestAssertOK(virNetlinkBridgePortGetLearning(BRTAP, &learning));
+    g_assert_false(learning);
+    virTestAssertOK(virNetlinkBridgePortSetLearning(BRTAP, true));
+    virTestAssertOK(virNetlinkBridgePortGetLearning(BRTAP, &learning));
+    g_assert_true(learning);
+
+    /* The bridge itself, a plain device and a missing one are not ports. */
+    g_assert_cmpint(virNetlinkBridgePortGetLearning(BRIDGE, &learning), ==, -1);
+    virTestAssertErrorContains("Device '" BRIDGE "' is not a bridge port.");
+    virResetLastError();
+    g_assert_cmpint(virNetlinkBridgePortGetLearning("lo", &learning), ==, -1);
+    virTestAssertErrorContains("Device 'lo' is not a bridge port.");
+    virResetLastError();
+    g_assert_cmpint(virNetlinkBridgePortSetLearning("lo", false), ==, -1);
+    virTestAssertErrorContains("Cannot turn learning off for bridge port 'lo'");
+    virResetLastError();
+
+    /* Static entries, seen by an independent dump. */
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "");
+    g_clear_pointer(&fdb, g_free);
+    virTestAssertOK(virNetlinkBridgeFdbAdd(BRTAP, &mac));
+    virTestAssertOK(virNetlinkBridgeFdbAdd(BRTAP, &mac));
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "52:54:00:00:0b:01");
+    g_clear_pointer(&fdb, g_free);
+    virTestAssertOK(virNetlinkBridgeFdbDel(BRTAP, &mac));
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "");
+
+    g_assert_cmpint(virNetlinkBridgeFdbDel(BRTAP, &mac), ==, -1);
+    virTestAssertErrorContains("Cannot delete the static forwarding entry for 52:54:00:00:0b:01 on bridge port '" BRTAP "'");
+    virResetLastError();
+    g_assert_cmpint(virNetlinkBridgeFdbAdd("lo", &mac), ==, -1);
+    virTestAssertErrorContains("Cannot add a static forwarding entry for 52:54:00:00:0b:01 on bridge port 'lo'");
+    virResetLastError();
+    g_assert_cmpint(virNetlinkLinkSetMaster(BRTAP, MISSING), ==, -1);
+    virTestAssertErrorContains("Cannot look up link '" MISSING "'");
+    virResetLastError();
+
+    /* Detached, the tap is no port any more. */
+    virTestAssertOK(virNetlinkLinkSetMaster(BRTAP, NULL));
+    g_assert_cmpint(virNetlinkBridgePortGetLearning(BRTAP, &learning), ==, -1);
+    virResetLastError();
+    testBridgeDelete(fd);
+}
+
+
+static void
+testBridgePortSync(void)
+{
+    int fd = testBridgeCreate();
+    virNetDevRxFilterHostState state = { 0 };
+    g_autoptr(virNetDevRxFilter) guest = NULL;
+    g_autofree char *fdb = NULL;
+    g_autofree char *logs = NULL;
+
+    virTestLogCaptureStart(VIR_LOG_WARN);
+
+    /* Learning on (the default): nothing to add. */
+    guest = testGuest("52:54:00:00:0c:01", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, NULL);
+    g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "");
+    g_clear_pointer(&fdb, g_free);
+    g_assert_false(state.hasFdbMac);
+
+    /* Learning off: a static entry for the guest's MAC; a second sync keeps one. */
+    virTestAssertOK(virNetlinkBridgePortSetLearning(BRTAP, false));
+    g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
+    g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "52:54:00:00:0c:01");
+    g_clear_pointer(&fdb, g_free);
+    g_assert_true(state.hasFdbMac);
+
+    /* The guest changes its MAC: the old entry goes, the new one comes. */
+    guest->mac = testParseMAC("52:54:00:00:0c:02");
+    g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "52:54:00:00:0c:02");
+    g_clear_pointer(&fdb, g_free);
+
+    /* Learning switched on since: qvirt's entry goes. */
+    virTestAssertOK(virNetlinkBridgePortSetLearning(BRTAP, true));
+    g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "");
+    g_clear_pointer(&fdb, g_free);
+    g_assert_false(state.hasFdbMac);
+
+    logs = virTestLogCaptureTake();
+    g_assert_cmpstr(logs, ==, "");
+    g_clear_pointer(&logs, g_free);
+
+    /* Off again, then the clear forgets the entry (it stays on the host). */
+    virTestAssertOK(virNetlinkBridgePortSetLearning(BRTAP, false));
+    g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
+    virNetDevRxFilterHostStateClear(&state);
+    g_assert_false(state.hasFdbMac);
+    fdb = testHostFdbStatic(BRTAP);
+    g_assert_cmpstr(fdb, ==, "52:54:00:00:0c:02");
+    g_clear_pointer(&fdb, g_free);
+
+    /* A multicast guest MAC cannot be a forwarding entry: logged, counted. */
+    guest->mac = testParseMAC("01:00:5e:00:00:01");
+    g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 1);
+    logs = virTestLogCaptureTake();
+    g_assert_nonnull(strstr(logs, "Cannot sync the bridge forwarding entry (add) of host device '"
+                            BRTAP "'"));
+    g_clear_pointer(&logs, g_free);
+
+    /* A device that is no bridge port: the step fails, is logged and reset. */
+    g_assert_cmpint(virNetDevBridgePortSync(BRIDGE, guest, &state), ==, 1);
+    g_assert_null(virErrorGetLast());
+    g_assert_cmpint(virNetDevBridgePortSync(MISSING, guest, &state), ==, 1);
+    g_assert_null(virErrorGetLast());
+    logs = virTestLogCaptureTake();
+    g_test_message("%s", logs);
+    g_assert_nonnull(strstr(logs, "Cannot sync the bridge port learning flag of host device '"
+                            BRIDGE "' with the guest: Device '" BRIDGE "' is not a bridge port."));
+    g_assert_nonnull(strstr(logs, "Cannot sync the bridge port learning flag of host device '"
+                            MISSING "'"));
+    virTestLogCaptureStop();
+
+    virNetDevRxFilterHostStateClear(&state);
+    testBridgeDelete(fd);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -606,6 +776,8 @@ main(int argc, char **argv)
     g_test_add_func("/virnetdev/sync/state-cache", testSyncStateCache);
     g_test_add_func("/virnetdev/sync/failures", testSyncFailures);
     g_test_add_func("/virnetdev/tap", testTap);
+    g_test_add_func("/virnetdev/bridge/netlink", testBridgeNetlink);
+    g_test_add_func("/virnetdev/bridge/port-sync", testBridgePortSync);
 
     return g_test_run();
 }

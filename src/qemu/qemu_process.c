@@ -271,10 +271,22 @@ qemuProcessSyncNicRxFilter(virDomainObj *vm, virDomainNetDef *net, unsigned long
         break;
     case VIR_DOMAIN_NET_TYPE_BRIDGE:
     case VIR_DOMAIN_NET_TYPE_NETWORK:
+        /* The tap is a bridge port: keep the bridge forwarding to the guest's
+         * current MAC where the port does not learn it. Multicast and promiscuous
+         * mode need nothing: a tap passes QEMU every frame the kernel gives it,
+         * and QEMU filters by the guest's table itself. */
+        if (ifname) {
+            int failed = virNetDevBridgePortSync(ifname, guest, state);
+            VIR_DEBUG("Mirrored NIC '%s' of domain '%s' onto bridge port '%s': %d steps failed",
+                      alias, vm->def->name, ifname, failed);
+        }
+        break;
     case VIR_DOMAIN_NET_TYPE_ETHERNET:
+        /* A plain tap that qvirt attached to nothing: whatever routes or bridges
+         * it is the host's own set-up, so there is nothing qvirt may change; the
+         * query above re-armed the event. */
+        break;
     case VIR_DOMAIN_NET_TYPE_LAST:
-        /* A tap passes every frame the kernel gives it to QEMU, which filters
-         * itself; the query above re-armed the event. */
         break;
     }
 }

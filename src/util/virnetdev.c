@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "virnetdev.h"
+#include "virnetlink.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -360,6 +361,8 @@ virNetDevRxFilterHostStateClear(virNetDevRxFilterHostState *state)
     g_clear_pointer(&state->added, g_free);
     state->nadded = 0;
     state->known = false;
+    state->hasFdbMac = false;
+    memset(&state->fdbMac, 0, sizeof(state->fdbMac));
 }
 
 
@@ -522,5 +525,57 @@ virNetDevRxFilterSync(const char *ifname, const virNetDevRxFilter *guest,
         failed++;
     }
 
+    return failed;
+}
+
+
+int
+virNetDevBridgePortSync(const char *ifname, const virNetDevRxFilter *guest,
+                        virNetDevRxFilterHostState *state)
+{
+    bool learning;
+    int failed = 0;
+
+    g_return_val_if_fail(ifname && guest && state, -1);
+
+    VIR_DEBUG("Syncing bridge port '%s' with the guest's filter", ifname);
+
+    if (virNetlinkBridgePortGetLearning(ifname, &learning) < 0) {
+        virNetDevRxFilterSyncWarn(ifname, "bridge port learning flag");
+        return 1;
+    }
+
+    /* The entry added earlier goes when learning is on or the MAC moved. */
+    if (state->hasFdbMac && (learning || !virMacAddrEqual(&state->fdbMac, &guest->mac))) {
+        if (virNetlinkBridgeFdbDel(ifname, &state->fdbMac) < 0) {
+            virNetDevRxFilterSyncWarn(ifname, "bridge forwarding entry (delete)");
+            failed++;
+        } else {
+            state->hasFdbMac = false;
+        }
+    }
+
+    if (learning)
+        return failed;
+
+    if (!virMacAddrIsUnicast(&guest->mac)) {
+        char macstr[VIR_MAC_STRING_BUFLEN];
+
+        VIR_WARN("Cannot sync the bridge forwarding entry (add) of host device '%s' with the guest: %s is not a unicast address",
+                 ifname, virMacAddrFormat(&guest->mac, macstr));
+        return failed + 1;
+    }
+
+    /* Re-added each sync (NLM_F_REPLACE): cheap, and restores an entry someone
+     * flushed. */
+    if (virNetlinkBridgeFdbAdd(ifname, &guest->mac) < 0) {
+        virNetDevRxFilterSyncWarn(ifname, "bridge forwarding entry (add)");
+        failed++;
+    } else if (!state->hasFdbMac) {
+        /* When the old entry could not be deleted it stays remembered, so the next
+         * sync retries that delete; the new one is then re-added by MAC each time. */
+        state->fdbMac = guest->mac;
+        state->hasFdbMac = true;
+    }
     return failed;
 }

@@ -91,9 +91,12 @@ struct _virNetDevRxFilterHostState {
     virMacAddr *added;   /* g_new array of the global entries on the device */
     size_t nadded;
     bool known;          /* @added is valid; false: read /proc on the next sync */
+    virMacAddr fdbMac;   /* tap: the static bridge FDB entry qvirt added ... */
+    bool hasFdbMac;      /* ... valid while this is true */
 };
 
-/* Frees @state's list and resets it to unknown; NULL is a no-op. */
+/* Frees @state's list and resets it to unknown (forgetting any FDB entry, which
+ * stays on the host); NULL is a no-op. */
 void virNetDevRxFilterHostStateClear(virNetDevRxFilterHostState *state);
 
 /*
@@ -115,3 +118,25 @@ void virNetDevRxFilterHostStateClear(virNetDevRxFilterHostState *state);
  */
 int virNetDevRxFilterSync(const char *ifname, const virNetDevRxFilter *guest,
                           virNetDevRxFilterHostState *state);
+
+/*
+ * Mirrors what changes traffic of the guest filter @guest onto the tap @ifname, a
+ * bridge port: when the port does not learn source MACs, the bridge would flood (or,
+ * with unicast flooding off, drop) frames for the guest's MAC, so keep exactly one
+ * static FDB entry for guest->mac, deleting the one added for an earlier MAC (kept
+ * in @state). When the port learns, add nothing (the bridge learns the MAC from the
+ * guest's first frame) and delete an entry added while learning was off.
+ *
+ * Multicast list, multicast mode and promiscuous mode are not mirrored: a tap hands
+ * QEMU every frame the kernel delivers to it whatever its flags, and virtio-net
+ * filters in software by the guest's own filter; the bridge floods multicast to
+ * every port (or, with IGMP/MLD snooping, to ports whose listener joined, which
+ * the guest's own reports arrange).
+ *
+ * Best effort like virNetDevRxFilterSync: each failed step (reading the port's
+ * learning flag, deleting the old entry, adding the new one) is logged with
+ * VIR_WARN naming the device and the step, and reset. Returns the number of failed
+ * steps; never reports an error. A NULL argument is a programming error (-1).
+ */
+int virNetDevBridgePortSync(const char *ifname, const virNetDevRxFilter *guest,
+                            virNetDevRxFilterHostState *state);

@@ -1,4 +1,4 @@
-/* virnetlink.h: creating, deleting and bringing up host links over rtnetlink (libnl-3). */
+/* virnetlink.h: host links, bridge ports and bridge FDB entries over rtnetlink (libnl-3). */
 #pragma once
 
 #include "internal.h"
@@ -12,8 +12,9 @@
  *
  * Why netlink here and ioctls in virnetdev: creating and deleting typed links
  * (macvtap, veth) has no ioctl at all, and the link index comes with the same
- * request; per-device receive state (MAC, flags, multicast list) stays on the
- * simpler ioctls.
+ * request; bridge port flags (IFLA_BRPORT_*) and the bridge's forwarding database
+ * exist only over netlink; per-device receive state (MAC, flags, multicast list)
+ * stays on the simpler ioctls.
  */
 
 /* The macvtap (macvlan) modes; values are the kernel's MACVLAN_MODE_* bits. */
@@ -43,3 +44,26 @@ int virNetlinkLinkSetUp(const char *name, bool up);
 
 /* Deletes link @name (a veth also takes its peer and any macvtap on top of it). */
 int virNetlinkLinkDelete(const char *name);
+
+/* Creates the bridge @name (left down). Fails when @name exists already. */
+int virNetlinkBridgeCreate(const char *name);
+
+/* Makes link @ifname a port of @master (a bridge), or detaches it with @master NULL. */
+int virNetlinkLinkSetMaster(const char *ifname, const char *master);
+
+/*
+ * Reads into @learning whether the bridge port @ifname learns source MACs
+ * (IFLA_BRPORT_LEARNING). Fails, naming @ifname, when it is not a bridge port.
+ */
+int virNetlinkBridgePortGetLearning(const char *ifname, bool *learning);
+
+/* Turns source MAC learning of the bridge port @ifname on or off. */
+int virNetlinkBridgePortSetLearning(const char *ifname, bool learning);
+
+/*
+ * Adds (replacing any entry for the same address) a static forwarding entry
+ * ("bridge fdb add MAC dev IFNAME master static") for @mac on bridge port @ifname,
+ * or deletes it. Errors name the device and the MAC.
+ */
+int virNetlinkBridgeFdbAdd(const char *ifname, const virMacAddr *mac);
+int virNetlinkBridgeFdbDel(const char *ifname, const virMacAddr *mac);
