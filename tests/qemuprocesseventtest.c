@@ -199,6 +199,23 @@ waitRan(fixture *fix, size_t n)
 }
 
 
+/* Waits until the workers ran @n events, without waiting for the queue to empty. */
+static void
+waitRanOnly(fixture *fix, size_t n)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    size_t queued, ran, merged, refused;
+
+    do {
+        virWorkQueueGetStats(fix->driver.workers, &queued, &ran, &merged, &refused);
+        if (ran >= n)
+            break;
+        g_usleep(2 * G_TIME_SPAN_MILLISECOND);
+    } while (g_get_monotonic_time() < deadline);
+    g_assert_cmpuint(ran, >=, n);
+}
+
+
 /* One event, one scripted query: then the host must show the reply. */
 static void
 syncOnce(fixture *fix, size_t n, const char *reply)
@@ -483,6 +500,82 @@ testBridgePortFdb(void)
 }
 
 
+/* Two domains on one driver: while one domain's worker waits for its job, the
+ * other domain's event is handled on another worker; then the first catches up. */
+static void
+testTwoDomainsParallel(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *xml2 = NULL;
+    g_autofree char *rA = rxReply("52:54:00:aa:00:01", false, "normal", false, "", "");
+    g_autofree char *rB = rxReply("52:54:00:bb:00:01", true, "normal", false, "", "");
+    g_autoptr(qemuMonitorTest) test2 = NULL;
+    g_autofree char *macB = NULL;
+    g_autofree char *macA = NULL;
+    virDomainObj *vm2;
+    virMacAddr mac;
+    qemuMonitor *mon2;
+
+    fixtureSetUp(&fix, "yes");
+    g_assert_cmpint(virMacAddrParse("52:54:00:12:34:57", &mac), ==, 0);
+    virTestAssertOK(virNetlinkMacvtapCreate("qvpmvt1", VETH0, VIR_NETLINK_MACVTAP_MODE_BRIDGE, &mac));
+    virTestAssertOK(virNetlinkLinkSetUp("qvpmvt1", true));
+
+    xml2 = g_strdup_printf(DOMAIN_XML, "yes");
+    {
+        g_autoptr(GString) x = g_string_new(xml2);
+        g_string_replace(x, "<name>evtest</name>", "<name>evtest2</name>", 1);
+        g_string_replace(x, NIC_MAC, "52:54:00:12:34:57", 1);
+        g_string_replace(x, "'" MVTAP "'", "'qvpmvt1'", 1);
+        vm2 = virDomainObjNew(virDomainDefParseString(x->str));
+    }
+    vm2->privateData = qemuDomainObjPrivateNew(&fix.driver);
+    vm2->privateDataFree = qemuDomainObjPrivateFree;
+    vm2->runId = 1;
+    vm2->id = 2;
+    virDomainObjSetState(vm2, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+    test2 = qemuMonitorTestNew();
+    qemuMonitorTestSetDomain(test2, vm2);
+    g_assert_nonnull((mon2 = qemuMonitorTestOpen(test2, &monitorCallbacks, &fix.driver, 0)));
+    virObjectLock(vm2);
+    qemuDomainObjGetPrivate(vm2)->mon = virObjectRef(mon2);
+    virObjectUnlock(vm2);
+
+    /* Domain A is busy with a job: its event must wait. */
+    virObjectLock(fix.vm);
+    virTestAssertOK(qemuDomainObjBeginJob(fix.vm, "test"));
+    virObjectUnlock(fix.vm);
+    qemuMonitorTestAddItem(fix.test, "query-rx-filter", "{\"name\": \"net0\"}", rA);
+    qemuMonitorTestAddItem(test2, "query-rx-filter", "{\"name\": \"net0\"}", rB);
+    sendRxEvent(&fix, "net0");
+    qemuMonitorTestSendEvent(test2, "NIC_RX_FILTER_CHANGED",
+                             "{\"name\": \"net0\", \"path\": \"/machine/peripheral/net0/virtio-backend\"}");
+
+    /* Domain B's event completes on the other worker meanwhile. */
+    g_assert_true(qemuMonitorTestWaitItemsUsed(test2));
+    waitRanOnly(&fix, 1);
+    macB = testHostMAC("qvpmvt1");
+    g_assert_cmpstr(macB, ==, "52:54:00:bb:00:01");
+    g_assert_true(testHostFlags("qvpmvt1") & IFF_PROMISC);
+    macA = testHostMAC(MVTAP);
+    g_assert_cmpstr(macA, ==, NIC_MAC);
+
+    virObjectLock(fix.vm);
+    qemuDomainObjEndJob(fix.vm);
+    virObjectUnlock(fix.vm);
+    waitRan(&fix, 2);
+    assertHost("52:54:00:aa:00:01", "", false, false);
+
+    virObjectLock(vm2);
+    qemuMonitorClose(g_steal_pointer(&qemuDomainObjGetPrivate(vm2)->mon));
+    virObjectUnlock(vm2);
+    qemuMonitorTestFree(g_steal_pointer(&test2));
+    fixtureTearDown(&fix);
+    virObjectUnref(vm2);
+    g_assert_cmpint(virNetDevExists("qvpmvt1"), ==, 0);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -501,5 +594,6 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocessevent/qemu-closes-mid-query", testQemuClosesMidQuery);
     g_test_add_func("/qemuprocessevent/reset-resyncs", testResetResyncs);
     g_test_add_func("/qemuprocessevent/bridge-port-fdb", testBridgePortFdb);
+    g_test_add_func("/qemuprocessevent/two-domains-parallel", testTwoDomainsParallel);
     return g_test_run();
 }
