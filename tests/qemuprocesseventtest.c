@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <net/if.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -576,6 +577,27 @@ testTwoDomainsParallel(void)
 }
 
 
+/* monitorCallbacks handles every event the monitor layer emits. */
+static void
+testCallbacksComplete(void)
+{
+    typedef void (*anyCallback)(void);
+    const anyCallback *members = (const anyCallback *)(const void *)&monitorCallbacks;
+    size_t n = sizeof(monitorCallbacks) / sizeof(anyCallback);
+    size_t generic = offsetof(qemuMonitorCallbacks, domainEvent) / sizeof(anyCallback);
+    size_t i;
+
+    G_STATIC_ASSERT(sizeof(qemuMonitorCallbacks) % sizeof(anyCallback) == 0);
+    for (i = 0; i < n; i++) {
+        if (i == generic)
+            continue;
+        if (!members[i])
+            g_error("monitorCallbacks member %zu (after offset %zu) is not set", i,
+                    i * sizeof(anyCallback));
+    }
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -584,6 +606,7 @@ main(int argc, char **argv)
     virTestInit(&argc, &argv);
     virTestAssertOK(virNetlinkLinkSetUp("lo", true));
 
+    g_test_add_func("/qemuprocessevent/callbacks-complete", testCallbacksComplete);
     g_test_add_func("/qemuprocessevent/filter-changes", testFilterChanges);
     g_test_add_func("/qemuprocessevent/trust-off", testTrustOff);
     g_test_add_func("/qemuprocessevent/unknown-and-non-virtio", testUnknownAndNonVirtio);

@@ -193,8 +193,213 @@ qemuProcessHandleJobStatusChange(qemuMonitor *mon, virDomainObj *vm, const char 
 }
 
 
-/* The remaining events change nothing qvirt keeps yet; they reach clients through
- * the generic event callback when the daemon adds one. */
+/* ---- events that only change state or are noted: handled inline ---- */
+
+static void
+qemuProcessHandlePMSuspend(qemuMonitor *mon, virDomainObj *vm, void *opaque)
+{
+    virObjectLock(vm);
+    if (virDomainObjIsActive(vm))
+        virDomainObjSetState(vm, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_PMSUSPENDED_UNKNOWN);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandlePMSuspendDisk(qemuMonitor *mon, virDomainObj *vm, void *opaque)
+{
+    virObjectLock(vm);
+    /* QEMU exits once the guest has written its image; EOF then ends the run. */
+    if (virDomainObjIsActive(vm))
+        virDomainObjSetState(vm, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_PMSUSPENDED_DISK_UNKNOWN);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandlePMWakeup(qemuMonitor *mon, virDomainObj *vm, void *opaque)
+{
+    int reason;
+
+    virObjectLock(vm);
+    if (virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PMSUSPENDED)
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_WAKEUP);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandleIOError(qemuMonitor *mon, virDomainObj *vm,
+                         const qemuMonitorIOErrorInfo *info, void *opaque)
+{
+    virObjectLock(vm);
+    VIR_WARN("I/O error on disk '%s' of domain '%s' (%s, action %s): %s",
+             NULLSTR(info->device ? info->device : info->nodename), vm->def->name,
+             info->operation, info->action, NULLSTR(info->reason));
+    /* QEMU stops the CPUs itself (a STOP event follows); the reason is ours. */
+    if (STREQ(info->action, "stop") && virDomainObjIsActive(vm))
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_IOERROR);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandleGuestCrashloaded(qemuMonitor *mon, virDomainObj *vm, void *opaque)
+{
+    virObjectLock(vm);
+    VIR_WARN("Guest of domain '%s' crashed and loaded its crash kernel.", vm->def->name);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandleRTCChange(qemuMonitor *mon, virDomainObj *vm, long long offset,
+                           const char *qomPath, void *opaque)
+{
+    VIR_DEBUG("Guest RTC of domain %p moved to offset %lld", vm, offset);
+}
+
+
+static void
+qemuProcessHandleBalloonChange(qemuMonitor *mon, virDomainObj *vm,
+                               unsigned long long actualKiB, void *opaque)
+{
+    VIR_DEBUG("Balloon of domain %p is now %llu KiB", vm, actualKiB);
+}
+
+
+static void
+qemuProcessHandleTrayChange(qemuMonitor *mon, virDomainObj *vm, const char *devAlias,
+                            const char *devid, bool open, void *opaque)
+{
+    VIR_DEBUG("Tray of '%s' in domain %p %s", devid, vm, open ? "opened" : "closed");
+}
+
+
+static void
+qemuProcessHandleDeviceUnplugError(qemuMonitor *mon, virDomainObj *vm,
+                                   const char *devPath, const char *devAlias, void *opaque)
+{
+    VIR_WARN("Guest of domain %p refused to unplug device '%s'.", vm,
+             devAlias ? devAlias : devPath);
+}
+
+
+static void
+qemuProcessHandleMemoryFailure(qemuMonitor *mon, virDomainObj *vm,
+                               const qemuMonitorMemoryFailure *info, void *opaque)
+{
+    VIR_WARN("Memory failure in domain %p: recipient %s, action %s", vm,
+             info->recipient, info->action);
+}
+
+
+static void
+qemuProcessHandleNetdevStreamDisconnected(qemuMonitor *mon, virDomainObj *vm,
+                                          const char *netdevAlias, void *opaque)
+{
+    VIR_WARN("Network backend '%s' of domain %p lost its stream connection.",
+             netdevAlias, vm);
+}
+
+
+/*
+ * Events of features qvirt does not offer yet (graphics, migration, dumps, block
+ * jobs, persistent reservations, RDMA, memory devices, ACPI hotplug status) are
+ * noted at debug level; the generic event callback carries them to clients.
+ */
+static void
+qemuProcessHandleGraphics(qemuMonitor *mon, virDomainObj *vm, const char *protocol,
+                          qemuMonitorGraphicsPhase phase,
+                          const qemuMonitorGraphicsAddress *local,
+                          const qemuMonitorGraphicsAddress *remote, void *opaque)
+{
+    VIR_DEBUG("%s client %s:%s phase %d on domain %p", protocol, remote->host,
+              remote->port, phase, vm);
+}
+
+
+static void
+qemuProcessHandleSpiceMigrated(qemuMonitor *mon, virDomainObj *vm, void *opaque)
+{
+    VIR_DEBUG("SPICE migration completed on domain %p", vm);
+}
+
+
+static void
+qemuProcessHandleMigrationStatus(qemuMonitor *mon, virDomainObj *vm, const char *status,
+                                 void *opaque)
+{
+    VIR_DEBUG("Migration status of domain %p: %s", vm, status);
+}
+
+
+static void
+qemuProcessHandleMigrationPass(qemuMonitor *mon, virDomainObj *vm, int pass, void *opaque)
+{
+    VIR_DEBUG("Migration pass %d of domain %p", pass, vm);
+}
+
+
+static void
+qemuProcessHandleAcpiOstInfo(qemuMonitor *mon, virDomainObj *vm,
+                             const qemuMonitorAcpiOstInfo *info, void *opaque)
+{
+    VIR_DEBUG("ACPI OST on domain %p: %s slot %s source %u status %u", vm,
+              info->slotType, info->slot, info->source, info->status);
+}
+
+
+static void
+qemuProcessHandleBlockThreshold(qemuMonitor *mon, virDomainObj *vm, const char *nodename,
+                                unsigned long long threshold, unsigned long long excess,
+                                void *opaque)
+{
+    VIR_DEBUG("Block threshold %llu of '%s' exceeded by %llu on domain %p", threshold,
+              nodename, excess, vm);
+}
+
+
+static void
+qemuProcessHandleDumpCompleted(qemuMonitor *mon, virDomainObj *vm, int status,
+                               unsigned long long total, unsigned long long completed,
+                               const char *error, void *opaque)
+{
+    VIR_DEBUG("Dump of domain %p finished: %d (%llu/%llu) %s", vm, status, completed,
+              total, NULLSTR(error));
+}
+
+
+static void
+qemuProcessHandlePRManagerStatusChanged(qemuMonitor *mon, virDomainObj *vm,
+                                        const char *prManager, bool connected, void *opaque)
+{
+    VIR_DEBUG("PR manager '%s' of domain %p %s", prManager, vm,
+              connected ? "connected" : "disconnected");
+}
+
+
+static void
+qemuProcessHandleRdmaGidStatusChanged(qemuMonitor *mon, virDomainObj *vm,
+                                      const qemuMonitorRdmaGidStatus *info, void *opaque)
+{
+    VIR_DEBUG("RDMA GID status of '%s' on domain %p: %d", info->netdev, vm, info->gidStatus);
+}
+
+
+static void
+qemuProcessHandleMemoryDeviceSizeChange(qemuMonitor *mon, virDomainObj *vm,
+                                        const char *devAlias, unsigned long long size,
+                                        void *opaque)
+{
+    VIR_DEBUG("Memory device '%s' of domain %p is now %llu bytes", devAlias, vm, size);
+}
+
+
+/* Every member but the generic domainEvent is set: each event the monitor decodes
+ * reaches the process layer (qemuprocesseventtest checks). domainEvent stays unset
+ * until clients can subscribe, because setting it makes the monitor format every
+ * event's data as text. */
 const qemuMonitorCallbacks monitorCallbacks = {
     .eofNotify = qemuProcessHandleEOF,
     .errorNotify = qemuProcessHandleMonitorError,
@@ -208,6 +413,27 @@ const qemuMonitorCallbacks monitorCallbacks = {
     .domainNicRxFilterChanged = qemuProcessHandleNicRxFilterChanged,
     .domainSerialChange = qemuProcessHandleSerialChanged,
     .domainJobStatusChange = qemuProcessHandleJobStatusChange,
+    .domainPMSuspend = qemuProcessHandlePMSuspend,
+    .domainPMSuspendDisk = qemuProcessHandlePMSuspendDisk,
+    .domainPMWakeup = qemuProcessHandlePMWakeup,
+    .domainIOError = qemuProcessHandleIOError,
+    .domainGuestCrashloaded = qemuProcessHandleGuestCrashloaded,
+    .domainRTCChange = qemuProcessHandleRTCChange,
+    .domainBalloonChange = qemuProcessHandleBalloonChange,
+    .domainTrayChange = qemuProcessHandleTrayChange,
+    .domainDeviceUnplugError = qemuProcessHandleDeviceUnplugError,
+    .domainMemoryFailure = qemuProcessHandleMemoryFailure,
+    .domainNetdevStreamDisconnected = qemuProcessHandleNetdevStreamDisconnected,
+    .domainGraphics = qemuProcessHandleGraphics,
+    .domainSpiceMigrated = qemuProcessHandleSpiceMigrated,
+    .domainMigrationStatus = qemuProcessHandleMigrationStatus,
+    .domainMigrationPass = qemuProcessHandleMigrationPass,
+    .domainAcpiOstInfo = qemuProcessHandleAcpiOstInfo,
+    .domainBlockThreshold = qemuProcessHandleBlockThreshold,
+    .domainDumpCompleted = qemuProcessHandleDumpCompleted,
+    .domainPRManagerStatusChanged = qemuProcessHandlePRManagerStatusChanged,
+    .domainRdmaGidStatusChanged = qemuProcessHandleRdmaGidStatusChanged,
+    .domainMemoryDeviceSizeChange = qemuProcessHandleMemoryDeviceSizeChange,
 };
 
 
