@@ -593,7 +593,7 @@ qemuMonitorTestOpen(qemuMonitorTest *test, const qemuMonitorCallbacks *cb, void 
     g_mutex_unlock(&test->lock);
 
     test->thread = g_thread_new("qvirt-fakeqemu", qemuMonitorTestThread, test);
-    test->mon = qemuMonitorOpen(test->vm, test->socketPath, timeoutMs,
+    test->mon = qemuMonitorOpen(test->vm, test->socketPath, 0, timeoutMs,
                                 virEventThreadGetContext(test->eventThread), cb, opaque);
     if (!test->mon) {
         /* A test of a failing open never reaches the handshake: not a failure. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <netlink/netlink.h>
@@ -161,6 +162,20 @@ testHostEnterNetns(void)
 {
     if (unshare(CLONE_NEWNET) < 0) {
         printf("Bail out! Cannot enter a new network namespace (this test needs root): %s\n",
+               g_strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+
+int
+testHostEnterNetnsWithSysfs(void)
+{
+    if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("sysfs", "/sys", "sysfs", 0, NULL) < 0) {
+        printf("Bail out! Cannot enter new network and mount namespaces (this test needs root): %s\n",
                g_strerror(errno));
         return -1;
     }

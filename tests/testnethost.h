@@ -24,3 +24,7 @@ char *testHostFdbStatic(const char *ifname);
  * network namespace of its own, which dies with the process. -1 with a TAP bail-out
  * line printed when that is not allowed. */
 int testHostEnterNetns(void);
+
+/* The same, plus a mount namespace with a fresh sysfs, so /sys/class/net shows this
+ * network namespace's devices (sysfs shows the namespace it was mounted in). */
+int testHostEnterNetnsWithSysfs(void);

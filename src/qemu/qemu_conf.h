@@ -17,7 +17,15 @@
 
 typedef struct _qemuDriver qemuDriver;
 struct _qemuDriver {
+    char *stateDir;                /* <rundir>/qemu: live state files, monitor sockets */
+    char *logDir;                  /* <logdir>/qemu: one log per domain */
+    char *defaultEmulator;         /* from the config file, or NULL */
+    bool kvm;                      /* /dev/kvm is usable */
     virDomainObjList *domains;
     virEventThread *eventThread;   /* runs every domain's monitor I/O */
     virWorkQueue *workers;         /* runs qemuProcessEventHandler */
 };
+
+/* How long QEMU gets to exit after SIGTERM before SIGKILL. QEMU ends in
+ * milliseconds when idle; a guest with outstanding I/O may take a moment. */
+#define QEMU_PROCESS_STOP_GRACE_MS (10 * 1000)

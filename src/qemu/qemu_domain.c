@@ -56,6 +56,7 @@ qemuDomainObjPrivateNew(qemuDriver *driver)
     g_cond_init(&priv->jobCond);
     priv->rxFilterHostState = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                     qemuDomainRxFilterHostStateFree);
+    priv->createdDevices = g_ptr_array_new_with_free_func(g_free);
     return priv;
 }
 
@@ -70,6 +71,8 @@ qemuDomainObjPrivateFree(void *opaque)
     qemuMonitorClose(priv->mon);
     g_cond_clear(&priv->jobCond);
     g_hash_table_unref(priv->rxFilterHostState);
+    g_ptr_array_free(priv->createdDevices, TRUE);
+    g_free(priv->monitorPath);
     g_free(priv);
 }
 

@@ -51,6 +51,8 @@ struct _qemuDomainObjPrivate {
     const char *jobOwner;          /* what holds the job, for messages */
     bool gotShutdown;              /* QEMU reported SHUTDOWN before it exited */
     GHashTable *rxFilterHostState; /* NIC alias -> virNetDevRxFilterHostState */
+    char *monitorPath;             /* the QMP socket of the running QEMU */
+    GPtrArray *createdDevices;     /* host devices this run created (macvtaps) */
 };
 
 qemuDomainObjPrivate *qemuDomainObjPrivateNew(qemuDriver *driver);

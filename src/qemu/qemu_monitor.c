@@ -16,6 +16,7 @@
 #include "virerror.h"
 #include "virlog.h"
 #include "virobject.h"
+#include "virprocess.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -380,7 +381,7 @@ qemuMonitorOpenFD(virDomainObj *vm, int fd, unsigned int timeoutMs,
 
 
 static int
-qemuMonitorConnect(const char *socketPath, unsigned int timeoutMs)
+qemuMonitorConnect(const char *socketPath, pid_t pid, unsigned int timeoutMs)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     gint64 deadline = g_get_monotonic_time() +
@@ -409,6 +410,13 @@ qemuMonitorConnect(const char *socketPath, unsigned int timeoutMs)
             close(fd);
             return -1;
         }
+        if (pid > 0 && !virProcessIsAlive(pid)) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("QEMU (pid %1$lld) exited before its monitor socket '%2$s' appeared."),
+                           (long long)pid, socketPath);
+            close(fd);
+            return -1;
+        }
         g_usleep(10 * G_TIME_SPAN_MILLISECOND);
     }
     return fd;
@@ -416,12 +424,12 @@ qemuMonitorConnect(const char *socketPath, unsigned int timeoutMs)
 
 
 qemuMonitor *
-qemuMonitorOpen(virDomainObj *vm, const char *socketPath, unsigned int timeoutMs,
+qemuMonitorOpen(virDomainObj *vm, const char *socketPath, pid_t pid, unsigned int timeoutMs,
                 GMainContext *context, const qemuMonitorCallbacks *cb, void *opaque)
 {
     int fd;
 
-    if ((fd = qemuMonitorConnect(socketPath, qemuMonitorOpenTimeout(timeoutMs))) < 0)
+    if ((fd = qemuMonitorConnect(socketPath, pid, qemuMonitorOpenTimeout(timeoutMs))) < 0)
         return NULL;
     return qemuMonitorOpenFD(vm, fd, timeoutMs, context, cb, opaque);
 }

@@ -1,12 +1,24 @@
 /* qemu_process.c: QEMU lifecycle pieces, monitor callbacks, and the event workers. */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
 #include <libvirt/libvirt.h>
 
+#include "qemu_command.h"
 #include "qemu_process.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "virnetdevtap.h"
+#include "virnetlink.h"
 #include "virobject.h"
+#include "virprocess.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -609,14 +621,8 @@ processMonitorEOFEvent(virDomainObj *vm, unsigned long long runId, bool monitorE
     if (virDomainObjIsActive(vm) && vm->runId == runId) {
         VIR_INFO("QEMU of domain '%s' exited (%s)", vm->def->name,
                  priv->gotShutdown ? "shut down" : monitorError ? "monitor failed" : "crashed");
-        virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF,
-                             priv->gotShutdown ? VIR_DOMAIN_SHUTOFF_SHUTDOWN :
-                                                 VIR_DOMAIN_SHUTOFF_CRASHED);
-        qemuMonitorClose(g_steal_pointer(&priv->mon));
-        g_hash_table_remove_all(priv->rxFilterHostState);
-        priv->gotShutdown = false;
-        vm->pid = 0;
-        vm->id = -1;
+        qemuProcessStop(priv->driver, vm, priv->gotShutdown ? VIR_DOMAIN_SHUTOFF_SHUTDOWN :
+                                                              VIR_DOMAIN_SHUTOFF_CRASHED);
     }
     qemuDomainObjEndJob(vm);
 }
@@ -676,4 +682,398 @@ qemuProcessEventHandler(void *data, void *opaque)
     virObjectUnlock(vm);
     /* The work queue frees the event (qemuProcessEventFree), which drops the
      * domain reference taken when it was queued. */
+}
+
+
+/* ---- lifecycle: start and stop ---- */
+
+char *
+qemuProcessStatusPath(qemuDriver *driver, virDomainObj *vm)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", vm->def->name);
+
+    return g_build_filename(driver->stateDir, file, NULL);
+}
+
+
+/* Opens the character device of macvtap @ifname. udev makes /dev/tapN where it
+ * runs; elsewhere (containers, CI) qvirt makes the node itself from sysfs. */
+static int
+qemuProcessOpenMacvtap(qemuDriver *driver, const char *ifname)
+{
+    g_autofree char *devPath = NULL;
+    g_autofree char *sysPath = NULL;
+    g_autofree char *numbers = NULL;
+    g_autofree char *node = NULL;
+    unsigned int major, minor;
+    int ifindex;
+    int fd;
+
+    if (virNetlinkLinkIndex(ifname, &ifindex) < 0)
+        return -1;
+    devPath = g_strdup_printf("/dev/tap%d", ifindex);
+    if ((fd = open(devPath, O_RDWR | O_CLOEXEC)) >= 0)
+        return fd;
+    if (errno != ENOENT) {
+        virReportSystemError(errno, _("Cannot open '%1$s' of macvtap '%2$s'"), devPath, ifname);
+        return -1;
+    }
+
+    sysPath = g_strdup_printf("/sys/class/net/%s/macvtap/tap%d/dev", ifname, ifindex);
+    if (!g_file_get_contents(sysPath, &numbers, NULL, NULL) ||
+        sscanf(numbers, "%u:%u", &major, &minor) != 2) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("Cannot find the character device of macvtap '%1$s' ('%2$s' is missing or unreadable)."),
+                       ifname, sysPath);
+        return -1;
+    }
+    node = g_strdup_printf("%s/tap%d", driver->stateDir, ifindex);
+    unlink(node);
+    if (mknod(node, S_IFCHR | 0600, makedev(major, minor)) < 0) {
+        virReportSystemError(errno, _("Cannot create the device node '%1$s' of macvtap '%2$s'"),
+                             node, ifname);
+        return -1;
+    }
+    fd = open(node, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        virReportSystemError(errno, _("Cannot open '%1$s' of macvtap '%2$s'"), node, ifname);
+    unlink(node);
+    return fd;
+}
+
+
+static const int qemuProcessMacvtapModes[] = {
+    [VIR_DOMAIN_NET_MACVTAP_MODE_VEPA] = VIR_NETLINK_MACVTAP_MODE_VEPA,
+    [VIR_DOMAIN_NET_MACVTAP_MODE_PRIVATE] = VIR_NETLINK_MACVTAP_MODE_PRIVATE,
+    [VIR_DOMAIN_NET_MACVTAP_MODE_BRIDGE] = VIR_NETLINK_MACVTAP_MODE_BRIDGE,
+    [VIR_DOMAIN_NET_MACVTAP_MODE_PASSTHROUGH] = VIR_NETLINK_MACVTAP_MODE_PASSTHRU,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(qemuProcessMacvtapModes) == VIR_DOMAIN_NET_MACVTAP_MODE_LAST);
+
+
+/* The first free device name @prefix0, @prefix1, ... on this host. */
+static char *
+qemuProcessFreeDeviceName(const char *prefix)
+{
+    int i;
+
+    for (i = 0; i < 100000; i++) {
+        g_autofree char *name = g_strdup_printf("%s%d", prefix, i);
+        if (virNetDevExists(name) == 0)
+            return g_steal_pointer(&name);
+    }
+    virReportError(VIR_ERR_OPERATION_FAILED, _("No free device name starting with '%1$s'."),
+                   prefix);
+    return NULL;
+}
+
+
+/*
+ * Creates the host side of NIC @net and returns the fd QEMU gets: a macvtap on the
+ * source device for type='direct', a tap (attached to the bridge for
+ * type='bridge') otherwise. A macvtap is recorded in @priv->createdDevices; a tap
+ * disappears by itself when its last fd closes.
+ */
+static int
+qemuProcessPrepareNet(qemuDriver *driver, virDomainObj *vm, virDomainNetDef *net)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    int fd = -1;
+
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("Interface '%1$s' of domain '%2$s' uses a libvirt network, which qvirt does not manage."),
+                       net->alias, vm->def->name);
+        return -1;
+    }
+    if (!net->ifname)
+        net->ifname = qemuProcessFreeDeviceName(net->type == VIR_DOMAIN_NET_TYPE_DIRECT ?
+                                                "macvtap" : "vnet");
+    if (!net->ifname)
+        return -1;
+
+    if (net->type == VIR_DOMAIN_NET_TYPE_DIRECT) {
+        if (virNetlinkMacvtapCreate(net->ifname, net->sourceDev,
+                                    qemuProcessMacvtapModes[net->mode], &net->mac) < 0)
+            return -1;
+        g_ptr_array_add(priv->createdDevices, g_strdup(net->ifname));
+        if (virNetlinkLinkSetUp(net->ifname, true) < 0)
+            return -1;
+        return qemuProcessOpenMacvtap(driver, net->ifname);
+    }
+
+    if (virNetDevTapCreate(net->ifname, &fd) < 0)
+        return -1;
+    {
+        /* The host side of a tap carries the guest MAC with the first byte 0xfe, so
+         * a bridge never takes the guest's own address for the port's. */
+        virMacAddr hostMac = net->mac;
+        hostMac.addr[0] = 0xfe;
+        if (virNetDevSetMAC(net->ifname, &hostMac) < 0 ||
+            (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE &&
+             virNetlinkLinkSetMaster(net->ifname, net->bridge) < 0) ||
+            virNetlinkLinkSetUp(net->ifname, true) < 0) {
+            close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+
+/* Deletes the macvtaps this run created; failures are logged, not reported. */
+static void
+qemuProcessDeleteDevices(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    size_t i;
+
+    for (i = 0; i < priv->createdDevices->len; i++) {
+        const char *name = g_ptr_array_index(priv->createdDevices, i);
+
+        if (virNetlinkLinkDelete(name) < 0) {
+            VIR_WARN("Cannot delete device '%s' of domain '%s': %s", name, vm->def->name,
+                     virErrorGetLastMessage());
+            virResetLastError();
+        }
+    }
+    g_ptr_array_set_size(priv->createdDevices, 0);
+}
+
+
+/* What QEMU wrote to its log during the last start (after qvirt's "starting:"
+ * line), at most the last 1 KiB, to explain why it exited. */
+static char *
+qemuProcessLogTail(const char *logPath)
+{
+    g_autofree char *contents = NULL;
+    const char *start;
+    const char *mark;
+    size_t len;
+
+    if (!g_file_get_contents(logPath, &contents, NULL, NULL))
+        return g_strdup(_("(QEMU's log cannot be read)"));
+    start = contents;
+    while ((mark = strstr(start, "starting: ")) &&
+           (mark == contents || mark[-1] == '\n')) {
+        const char *eol = strchr(mark, '\n');
+        if (!eol)
+            break;
+        start = eol + 1;
+    }
+    len = strlen(start);
+    if (len > 1024)
+        start += len - 1024;
+    if (!*start)
+        return g_strdup(_("(QEMU wrote nothing to its log)"));
+    return g_strstrip(g_strdup(start));
+}
+
+
+static int
+qemuProcessWriteStatus(qemuDriver *driver, virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    g_autofree char *path = qemuProcessStatusPath(driver, vm);
+    g_autofree char *domxml = virDomainDefFormat(vm->def, VIR_DOMAIN_DEF_FORMAT_LIVE);
+    g_autoptr(GString) xml = g_string_new(NULL);
+    g_autoptr(GError) err = NULL;
+    size_t i;
+
+    if (!domxml)
+        return -1;
+    g_string_append_printf(xml, "<domstatus pid='%lld' runId='%llu'>\n",
+                           (long long)vm->pid, vm->runId);
+    g_string_append_printf(xml, "  <monitor path='%s'/>\n", priv->monitorPath);
+    for (i = 0; i < priv->createdDevices->len; i++)
+        g_string_append_printf(xml, "  <hostdev name='%s'/>\n",
+                               (const char *)g_ptr_array_index(priv->createdDevices, i));
+    g_string_append(xml, domxml);
+    g_string_append(xml, "</domstatus>\n");
+    if (!g_file_set_contents_full(path, xml->str, xml->len,
+                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err)) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("Cannot write the live state of domain '%1$s' to '%2$s': %3$s"),
+                       vm->def->name, path, err->message);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Tears down whatever a start or a run left: monitor, process, devices, files. */
+static void
+qemuProcessCleanup(qemuDriver *driver, virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    g_autofree char *status = qemuProcessStatusPath(driver, vm);
+    qemuMonitor *mon = g_steal_pointer(&priv->mon);
+
+    if (mon) {
+        /* Closing takes the monitor lock; a callback may be waiting for ours. */
+        virObjectUnlock(vm);
+        qemuMonitorClose(mon);
+        virObjectLock(vm);
+    }
+    if (vm->pid > 0) {
+        pid_t pid = vm->pid;
+
+        virObjectUnlock(vm);
+        if (virProcessTerminate(pid, QEMU_PROCESS_STOP_GRACE_MS) < 0) {
+            VIR_WARN("Cannot end QEMU of domain '%s': %s", vm->def->name,
+                     virErrorGetLastMessage());
+            virResetLastError();
+        }
+        virObjectLock(vm);
+    }
+    vm->pid = 0;
+    qemuProcessDeleteDevices(vm);
+    g_hash_table_remove_all(priv->rxFilterHostState);
+    if (priv->monitorPath)
+        unlink(priv->monitorPath);
+    g_clear_pointer(&priv->monitorPath, g_free);
+    unlink(status);
+    priv->gotShutdown = false;
+}
+
+
+int
+qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    g_autofree char *emulator = NULL;
+    g_autofree char *logFile = g_strdup_printf("%s.log", vm->def->name);
+    g_autofree char *logPath = g_build_filename(driver->logDir, logFile, NULL);
+    g_autofree char *cmdline = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GArray) fds = g_array_new(FALSE, FALSE, sizeof(int));
+    qemuCommandParams params = { 0 };
+    unsigned long long runId;
+    qemuMonitor *mon;
+    int logfd = -1;
+    size_t i;
+
+    if (virDomainObjIsActive(vm)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, _("Domain '%1$s' is already running."),
+                       vm->def->name);
+        return -1;
+    }
+    if (qemuDomainObjBeginJob(vm, "qemuProcessStart") < 0)
+        return -1;
+    runId = ++vm->runId;
+
+    if (g_mkdir_with_parents(driver->stateDir, 0700) < 0 ||
+        g_mkdir_with_parents(driver->logDir, 0700) < 0) {
+        virReportSystemError(errno, _("Cannot create '%1$s' or '%2$s'"), driver->stateDir,
+                             driver->logDir);
+        goto error;
+    }
+    if (!(emulator = qemuFindEmulator(vm->def, driver->defaultEmulator)))
+        goto error;
+
+    for (i = 0; i < vm->def->nnets; i++) {
+        int fd = qemuProcessPrepareNet(driver, vm, vm->def->nets[i]);
+        if (fd < 0)
+            goto error;
+        g_array_append_val(fds, fd);
+    }
+
+    priv->monitorPath = g_strdup_printf("%s/%s.monitor", driver->stateDir, vm->def->name);
+    unlink(priv->monitorPath);
+    params.emulator = emulator;
+    params.monitorPath = priv->monitorPath;
+    params.kvm = driver->kvm;
+    params.netFds = (const int *)(void *)fds->data;
+    params.nnetFds = fds->len;
+    if (!(argv = qemuBuildCommandLine(vm->def, &params)))
+        goto error;
+
+    if ((logfd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, _("Cannot open QEMU's log '%1$s'"), logPath);
+        goto error;
+    }
+    cmdline = qemuBuildCommandLineString((const char *const *)argv);
+    {
+        g_autofree char *line = g_strdup_printf("starting: %s\n", cmdline);
+        ignore_value(write(logfd, line, strlen(line)));
+    }
+    VIR_INFO("Starting domain '%s': %s", vm->def->name, cmdline);
+
+    if (virProcessSpawn((const char *const *)argv, params.netFds, fds->len, logfd,
+                        &vm->pid) < 0)
+        goto error;
+    for (i = 0; i < fds->len; i++)
+        close(g_array_index(fds, int, i));
+    g_array_set_size(fds, 0);
+    close(logfd);
+    logfd = -1;
+
+    /* The monitor's first events lock the domain: let them while we wait. */
+    virObjectUnlock(vm);
+    mon = qemuMonitorOpen(vm, priv->monitorPath, vm->pid, 0,
+                          virEventThreadGetContext(driver->eventThread),
+                          &monitorCallbacks, driver);
+    virObjectLock(vm);
+    if (!mon)
+        goto error;
+    priv->mon = mon;
+    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    vm->id = vm->pid;
+
+    /* Arm every trusted NIC's event and mirror its state before the guest runs. */
+    qemuProcessRefreshRxFilters(vm, runId);
+    if (!virDomainObjIsActive(vm) || vm->runId != runId) {
+        virReportError(VIR_ERR_OPERATION_FAILED, _("QEMU of domain '%1$s' exited while starting."),
+                       vm->def->name);
+        goto error;
+    }
+    {
+        qemuMonitor *m;
+        int rc;
+
+        if (!(m = qemuDomainObjEnterMonitor(vm)))
+            goto error;
+        rc = qemuMonitorStartCPUs(m);
+        if (qemuDomainObjExitMonitor(vm, m, runId) < 0 || rc < 0)
+            goto error;
+    }
+    virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+    if (qemuProcessWriteStatus(driver, vm) < 0)
+        goto error;
+    qemuDomainObjEndJob(vm);
+    return 0;
+
+ error:
+    {
+        g_autoptr(virQvirtError) saved = virErrorSave();
+        bool exited = vm->pid > 0 && !virProcessIsAlive(vm->pid);
+
+        for (i = 0; i < fds->len; i++)
+            close(g_array_index(fds, int, i));
+        if (logfd >= 0)
+            close(logfd);
+        qemuProcessCleanup(driver, vm);
+        virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
+        vm->id = -1;
+        if (exited) {
+            g_autofree char *tail = qemuProcessLogTail(logPath);
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("Cannot start domain '%1$s': %2$s QEMU's log ends with: %3$s"),
+                           vm->def->name, saved ? saved->message : _("QEMU exited."), tail);
+        } else {
+            virErrorRestore(&saved);
+        }
+    }
+    qemuDomainObjEndJob(vm);
+    return -1;
+}
+
+
+void
+qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason)
+{
+    VIR_INFO("Stopping domain '%s'", vm->def->name);
+    qemuProcessCleanup(driver, vm);
+    virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
+    vm->id = -1;
 }

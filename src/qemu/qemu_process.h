@@ -18,3 +18,23 @@ void qemuProcessQueueEvent(qemuDriver *driver, virDomainObj *vm,
 /* Queries and mirrors the rx filter of every trusted NIC of @vm (start, reconnect,
  * guest reset). Called in a job with @vm locked; failures are logged, never fatal. */
 void qemuProcessRefreshRxFilters(virDomainObj *vm, unsigned long long runId);
+
+/*
+ * Starts @vm (locked, inactive; the caller holds no job): creates its host devices,
+ * spawns QEMU paused with their fds, connects the monitor, syncs the rx filter of
+ * every trusted virtio NIC (which also arms its event), runs `cont`, and writes the
+ * live state file. Any failure undoes everything created and reports the cause,
+ * with the tail of QEMU's log when QEMU exited. Returns 0 or -1.
+ */
+int qemuProcessStart(qemuDriver *driver, virDomainObj *vm);
+
+/*
+ * Stops @vm (locked, active, the caller holds its job): closes the monitor, ends QEMU
+ * (SIGTERM, then SIGKILL after QEMU_PROCESS_STOP_GRACE_MS), deletes the host devices
+ * qvirt created and the live state, and sets the state to shut off with @reason
+ * (virDomainShutoffReason).
+ */
+void qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason);
+
+/* The live state file of @vm: <stateDir>/NAME.xml. */
+char *qemuProcessStatusPath(qemuDriver *driver, virDomainObj *vm);

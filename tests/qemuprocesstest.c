@@ -1,0 +1,272 @@
+/* qemuprocesstest.c: starting and stopping the real QEMU, and what it leaves behind. */
+#include <config.h>
+
+#include <net/if.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qemu_process.h"
+#include "testnethost.h"
+#include "testutils.h"
+#include "virnetdev.h"
+#include "virnetlink.h"
+#include "virprocess.h"
+
+/*
+ * Runs qemu-system-x86_64 from PATH (TCG, no guest OS) in network and mount
+ * namespaces of the test's own, with a veth pair for macvtaps to sit on. Every
+ * check of what is left behind (process, devices, files) uses the kernel's or the
+ * file system's view.
+ */
+
+#define VETH0 "qvqe0"
+#define VETH1 "qvqe1"
+
+#define DOMAIN_XML \
+    "<domain type='qemu'>" \
+    "  <name>%s</name>" \
+    "  <memory unit='MiB'>64</memory>" \
+    "  <os><type arch='x86_64' machine='%s'>hvm</type></os>" \
+    "  <devices>" \
+    "    <interface type='direct' trustGuestRxFilters='yes'>" \
+    "      <mac address='52:54:00:12:34:56'/>" \
+    "      <source dev='%s' mode='bridge'/>" \
+    "      <model type='virtio'/>" \
+    "    </interface>" \
+    "    <interface type='ethernet'>" \
+    "      <mac address='52:54:00:12:34:57'/>" \
+    "      <model type='virtio'/>" \
+    "    </interface>" \
+    "  </devices>" \
+    "</domain>"
+
+typedef struct {
+    qemuDriver driver;
+    char *tmpdir;
+} fixture;
+
+
+static void
+fixtureSetUp(fixture *fix)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!(fix->tmpdir = g_dir_make_tmp("qvirt-proctest-XXXXXX", &err)))
+        g_error("Cannot create a temporary folder: %s", err->message);
+    fix->driver.stateDir = g_build_filename(fix->tmpdir, "run", NULL);
+    fix->driver.logDir = g_build_filename(fix->tmpdir, "log", NULL);
+    fix->driver.eventThread = virEventThreadNew("test-events");
+    fix->driver.workers = virWorkQueueNew("test-worker", 2, QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX,
+                                          qemuProcessEventHandler,
+                                          (GDestroyNotify)qemuProcessEventFree, &fix->driver);
+    virTestAssertOK(virNetlinkVethCreate(VETH0, VETH1));
+    virTestAssertOK(virNetlinkLinkSetUp(VETH0, true));
+    virTestAssertOK(virNetlinkLinkSetUp(VETH1, true));
+}
+
+
+static void
+fixtureTearDown(fixture *fix)
+{
+    g_autofree char *cmd = NULL;
+
+    g_assert_true(virWorkQueueDrain(fix->driver.workers, 10000));
+    virWorkQueueFree(fix->driver.workers);
+    virEventThreadFree(fix->driver.eventThread);
+    virTestAssertOK(virNetlinkLinkDelete(VETH0));
+    cmd = g_strdup_printf("rm -rf '%s'", fix->tmpdir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(fix->driver.stateDir);
+    g_free(fix->driver.logDir);
+    g_free(fix->tmpdir);
+}
+
+
+static virDomainObj *
+newDomain(fixture *fix, const char *name, const char *machine, const char *sourceDev)
+{
+    g_autofree char *xml = g_strdup_printf(DOMAIN_XML, name, machine, sourceDev);
+    virDomainDef *def = virDomainDefParseString(xml);
+    virDomainObj *vm;
+
+    if (!def)
+        g_error("Cannot parse test domain: %s", virErrorGetLastMessage());
+    vm = virDomainObjNew(def);
+    vm->privateData = qemuDomainObjPrivateNew(&fix->driver);
+    vm->privateDataFree = qemuDomainObjPrivateFree;
+    return vm;
+}
+
+
+static bool
+fileExists(const char *dir, const char *name)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+
+    return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
+
+/* Start, look, destroy, and check that nothing is left. */
+static void
+testStartDestroy(void)
+{
+    fixture fix = { 0 };
+    virDomainObj *vm;
+    g_autofree char *macvtap = NULL;
+    g_autofree char *tap = NULL;
+    qemuMonitorVMStatus status;
+    bool running;
+    pid_t pid;
+    int reason;
+
+    fixtureSetUp(&fix);
+    vm = newDomain(&fix, "proc1", "q35", VETH0);
+    virObjectLock(vm);
+    virTestAssertOK(qemuProcessStart(&fix.driver, vm));
+
+    g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_RUNNING_BOOTED);
+    pid = vm->pid;
+    g_assert_true(virProcessIsAlive(pid));
+    macvtap = g_strdup(vm->def->nets[0]->ifname);
+    tap = g_strdup(vm->def->nets[1]->ifname);
+    g_assert_cmpstr(macvtap, ==, "macvtap0");
+    g_assert_cmpstr(tap, ==, "vnet0");
+    g_assert_cmpint(virNetDevExists(macvtap), ==, 1);
+    g_assert_cmpint(virNetDevExists(tap), ==, 1);
+    g_assert_true(fileExists(fix.driver.stateDir, "proc1.xml"));
+    g_assert_true(fileExists(fix.driver.stateDir, "proc1.monitor"));
+    g_assert_true(fileExists(fix.driver.logDir, "proc1.log"));
+    /* Before its driver loads, QEMU reports the NIC promiscuous with every VLAN:
+     * the start-time sync mirrored that onto the macvtap. */
+    g_assert_true(testHostFlags(macvtap) & IFF_PROMISC);
+
+    {
+        qemuMonitor *mon;
+        int rc;
+
+        virTestAssertOK(qemuDomainObjBeginJob(vm, "test"));
+        mon = qemuDomainObjEnterMonitor(vm);
+        rc = qemuMonitorGetStatus(mon, &running, &status);
+        virTestAssertOK(qemuDomainObjExitMonitor(vm, mon, vm->runId));
+        virTestAssertOK(rc);
+        g_assert_true(running);
+        g_assert_cmpint(status, ==, QEMU_MONITOR_VM_STATUS_RUNNING);
+
+        qemuProcessStop(&fix.driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
+        qemuDomainObjEndJob(vm);
+    }
+
+    g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_false(virProcessIsAlive(pid));
+    g_assert_cmpint(virNetDevExists(macvtap), ==, 0);
+    g_assert_cmpint(virNetDevExists(tap), ==, 0);
+    g_assert_false(fileExists(fix.driver.stateDir, "proc1.xml"));
+    g_assert_false(fileExists(fix.driver.stateDir, "proc1.monitor"));
+    virObjectUnlock(vm);
+    virObjectUnref(vm);
+    fixtureTearDown(&fix);
+}
+
+
+/* QEMU killed from outside: the domain ends shut off (crashed), devices gone. */
+static void
+testKilledFromOutside(void)
+{
+    fixture fix = { 0 };
+    virDomainObj *vm;
+    gint64 deadline;
+    pid_t pid;
+    int reason = -1;
+    int state;
+
+    fixtureSetUp(&fix);
+    vm = newDomain(&fix, "proc2", "q35", VETH0);
+    virObjectLock(vm);
+    virTestAssertOK(qemuProcessStart(&fix.driver, vm));
+    pid = vm->pid;
+    virObjectUnlock(vm);
+
+    g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+    deadline = g_get_monotonic_time() + 20 * G_TIME_SPAN_SECOND;
+    do {
+        g_usleep(10 * G_TIME_SPAN_MILLISECOND);
+        virObjectLock(vm);
+        state = virDomainObjGetState(vm, &reason);
+        virObjectUnlock(vm);
+    } while (state != VIR_DOMAIN_SHUTOFF && g_get_monotonic_time() < deadline);
+
+    g_assert_cmpint(state, ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_true(virWorkQueueDrain(fix.driver.workers, 10000));
+    g_assert_false(virProcessIsAlive(pid));
+    g_assert_cmpint(virNetDevExists("macvtap0"), ==, 0);
+    g_assert_false(fileExists(fix.driver.stateDir, "proc2.xml"));
+    virObjectUnref(vm);
+    fixtureTearDown(&fix);
+}
+
+
+/* Starts that must fail leave no process, device or file behind. */
+static void
+testStartFails(gconstpointer opaque)
+{
+    const char *which = opaque;
+    fixture fix = { 0 };
+    virDomainObj *vm;
+    int reason;
+
+    fixtureSetUp(&fix);
+    if (STREQ(which, "bad-source"))
+        vm = newDomain(&fix, "proc3", "q35", "qvnosuch0");
+    else if (STREQ(which, "bad-machine"))
+        vm = newDomain(&fix, "proc3", "nosuchmachine", VETH0);
+    else
+        vm = newDomain(&fix, "proc3", "q35", VETH0);
+    if (STREQ(which, "missing-emulator")) {
+        g_free(vm->def->emulator);
+        vm->def->emulator = g_strdup("/nonexistent/qemu-system-x86_64");
+    }
+
+    virObjectLock(vm);
+    g_assert_cmpint(qemuProcessStart(&fix.driver, vm), ==, -1);
+    if (STREQ(which, "bad-source"))
+        virTestAssertErrorContains("qvnosuch0");
+    else if (STREQ(which, "bad-machine"))
+        virTestAssertErrorContains("QEMU's log ends with:");
+    else
+        virTestAssertErrorContains("/nonexistent/qemu-system-x86_64");
+    g_test_message("error: %s", virErrorGetLastMessage());
+
+    g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_FAILED);
+    g_assert_cmpint(vm->pid, ==, 0);
+    g_assert_cmpint(virNetDevExists("macvtap0"), ==, 0);
+    g_assert_cmpint(virNetDevExists("vnet0"), ==, 0);
+    g_assert_false(fileExists(fix.driver.stateDir, "proc3.xml"));
+    g_assert_false(fileExists(fix.driver.stateDir, "proc3.monitor"));
+    virObjectUnlock(vm);
+    virObjectUnref(vm);
+    fixtureTearDown(&fix);
+}
+
+
+int
+main(int argc, char **argv)
+{
+    if (testHostEnterNetnsWithSysfs() < 0)
+        return 1;
+    virTestInit(&argc, &argv);
+    virTestAssertOK(virNetlinkLinkSetUp("lo", true));
+
+    g_test_add_func("/qemuprocess/start-destroy", testStartDestroy);
+    g_test_add_func("/qemuprocess/killed-from-outside", testKilledFromOutside);
+    g_test_add_data_func("/qemuprocess/start-fails/bad-source", "bad-source", testStartFails);
+    g_test_add_data_func("/qemuprocess/start-fails/bad-machine", "bad-machine", testStartFails);
+    g_test_add_data_func("/qemuprocess/start-fails/missing-emulator", "missing-emulator",
+                         testStartFails);
+    return g_test_run();
+}
