@@ -254,6 +254,123 @@ testStartFails(gconstpointer opaque)
 }
 
 
+/* What a daemon exit leaves: QEMU running, devices and files in place, nothing in
+ * memory. The monitor is closed without stopping anything. */
+static void
+forgetDomain(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+
+    qemuMonitorClose(g_steal_pointer(&priv->mon));
+    vm->pid = 0;
+    g_ptr_array_set_size(priv->createdDevices, 0);
+    virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+    virObjectUnlock(vm);
+    virObjectUnref(vm);
+}
+
+
+/* A new domain object from the live state file, as a restarted qvirtd builds it. */
+static virDomainObj *
+loadDomain(fixture *fix, const char *name, qemuDomainStatus **status)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+    g_autofree char *path = g_build_filename(fix->driver.stateDir, file, NULL);
+    virDomainObj *vm;
+
+    if (!(*status = qemuDomainStatusParseFile(path)))
+        g_error("Cannot read live state: %s", virErrorGetLastMessage());
+    vm = virDomainObjNew(g_steal_pointer(&(*status)->def));
+    vm->privateData = qemuDomainObjPrivateNew(&fix->driver);
+    vm->privateDataFree = qemuDomainObjPrivateFree;
+    virObjectLock(vm);
+    return vm;
+}
+
+
+/* The driver's state is torn down and rebuilt while QEMU runs: the new one takes
+ * QEMU over, and re-syncs the NIC (its flag was changed behind its back). */
+static void
+testReconnect(void)
+{
+    fixture fix = { 0 };
+    g_autoptr(qemuDomainStatus) status = NULL;
+    virDomainObj *vm;
+    qemuMonitorVMStatus qstatus;
+    bool running;
+    pid_t pid;
+    int reason;
+
+    fixtureSetUp(&fix);
+    vm = newDomain(&fix, "proc4", "q35", VETH0);
+    virObjectLock(vm);
+    virTestAssertOK(qemuProcessStart(&fix.driver, vm));
+    pid = vm->pid;
+    forgetDomain(vm);
+
+    g_assert_true(virProcessIsAlive(pid));
+    g_assert_true(testHostFlags("macvtap0") & IFF_PROMISC);
+    virTestAssertOK(virNetDevSetPromiscuous("macvtap0", false));
+
+    vm = loadDomain(&fix, "proc4", &status);
+    g_assert_cmpint(status->pid, ==, pid);
+    g_assert_cmpstr(status->devices[0], ==, "macvtap0");
+    virTestAssertOK(qemuProcessReconnect(&fix.driver, vm, status));
+    g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(vm->pid, ==, pid);
+    g_assert_true(testHostFlags("macvtap0") & IFF_PROMISC);
+    {
+        qemuMonitor *mon;
+        int rc;
+
+        virTestAssertOK(qemuDomainObjBeginJob(vm, "test"));
+        mon = qemuDomainObjEnterMonitor(vm);
+        rc = qemuMonitorGetStatus(mon, &running, &qstatus);
+        virTestAssertOK(qemuDomainObjExitMonitor(vm, mon, vm->runId));
+        virTestAssertOK(rc);
+        g_assert_true(running);
+        qemuProcessStop(&fix.driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
+        qemuDomainObjEndJob(vm);
+    }
+    g_assert_false(virProcessIsAlive(pid));
+    g_assert_cmpint(virNetDevExists("macvtap0"), ==, 0);
+    g_assert_false(fileExists(fix.driver.stateDir, "proc4.xml"));
+    virObjectUnlock(vm);
+    virObjectUnref(vm);
+    fixtureTearDown(&fix);
+}
+
+
+/* QEMU died while nobody watched: the restarted driver cleans up after it. */
+static void
+testReconnectDead(void)
+{
+    fixture fix = { 0 };
+    g_autoptr(qemuDomainStatus) status = NULL;
+    virDomainObj *vm;
+    pid_t pid;
+    int reason;
+
+    fixtureSetUp(&fix);
+    vm = newDomain(&fix, "proc5", "q35", VETH0);
+    virObjectLock(vm);
+    virTestAssertOK(qemuProcessStart(&fix.driver, vm));
+    pid = vm->pid;
+    forgetDomain(vm);
+    virTestAssertOK(virProcessTerminate(pid, 1000));
+
+    vm = loadDomain(&fix, "proc5", &status);
+    virTestAssertOK(qemuProcessReconnect(&fix.driver, vm, status));
+    g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_cmpint(virNetDevExists("macvtap0"), ==, 0);
+    g_assert_false(fileExists(fix.driver.stateDir, "proc5.xml"));
+    virObjectUnlock(vm);
+    virObjectUnref(vm);
+    fixtureTearDown(&fix);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -264,6 +381,8 @@ main(int argc, char **argv)
 
     g_test_add_func("/qemuprocess/start-destroy", testStartDestroy);
     g_test_add_func("/qemuprocess/killed-from-outside", testKilledFromOutside);
+    g_test_add_func("/qemuprocess/reconnect", testReconnect);
+    g_test_add_func("/qemuprocess/reconnect-dead", testReconnectDead);
     g_test_add_data_func("/qemuprocess/start-fails/bad-source", "bad-source", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/bad-machine", "bad-machine", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/missing-emulator", "missing-emulator",

@@ -1,6 +1,9 @@
 /* qemu_domain.c: per-domain QEMU state, jobs, and the events queued for workers. */
 #include <config.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
 #include "qemu_domain.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -154,4 +157,100 @@ qemuDomainGetRxFilterHostState(virDomainObj *vm, const char *alias)
         g_hash_table_insert(priv->rxFilterHostState, g_strdup(alias), state);
     }
     return state;
+}
+
+
+void
+qemuDomainStatusFree(qemuDomainStatus *status)
+{
+    if (!status)
+        return;
+    virDomainDefFree(status->def);
+    g_free(status->monitorPath);
+    g_strfreev(status->devices);
+    g_free(status);
+}
+
+
+static bool
+qemuDomainStatusGetULL(xmlNodePtr node, const char *attr, unsigned long long *value)
+{
+    g_autofree char *text = (char *)xmlGetProp(node, BAD_CAST attr);
+    guint64 v;
+
+    if (!text || !g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &v, NULL))
+        return false;
+    *value = v;
+    return true;
+}
+
+
+qemuDomainStatus *
+qemuDomainStatusParseFile(const char *path)
+{
+    g_autoptr(qemuDomainStatus) status = g_new0(qemuDomainStatus, 1);
+    g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *contents = NULL;
+    g_autoptr(GError) err = NULL;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root;
+    xmlNodePtr node;
+    unsigned long long pid = 0;
+    gsize len;
+
+    if (!g_file_get_contents(path, &contents, &len, &err)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, _("Cannot read live state file '%1$s': %2$s"),
+                       path, err->message);
+        return NULL;
+    }
+    /* The file is ours, but parse it as carefully as any XML: no network, no DTD. */
+    doc = xmlReadMemory(contents, len, path, "UTF-8",
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc || !(root = xmlDocGetRootElement(doc)) ||
+        !xmlStrEqual(root->name, BAD_CAST "domstatus") ||
+        !qemuDomainStatusGetULL(root, "pid", &pid) || pid < 2 || pid > G_MAXINT32 ||
+        !qemuDomainStatusGetULL(root, "runId", &status->runId)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("Live state file '%1$s' is not a <domstatus> with a pid and a runId."),
+                       path);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    status->pid = pid;
+
+    for (node = root->children; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        if (xmlStrEqual(node->name, BAD_CAST "monitor")) {
+            g_autofree char *mon = (char *)xmlGetProp(node, BAD_CAST "path");
+            g_free(status->monitorPath);
+            status->monitorPath = g_strdup(mon);
+        } else if (xmlStrEqual(node->name, BAD_CAST "hostdev")) {
+            g_autofree char *name = (char *)xmlGetProp(node, BAD_CAST "name");
+            if (name)
+                g_ptr_array_add(devices, g_strdup(name));
+        } else if (xmlStrEqual(node->name, BAD_CAST "domain")) {
+            xmlBufferPtr buf = xmlBufferCreate();
+
+            xmlNodeDump(buf, doc, node, 0, 0);
+            virDomainDefFree(status->def);
+            status->def = virDomainDefParseStringFlags((const char *)xmlBufferContent(buf),
+                                                       VIR_DOMAIN_DEF_PARSE_LIVE);
+            xmlBufferFree(buf);
+            if (!status->def) {
+                xmlFreeDoc(doc);
+                return NULL;
+            }
+        }
+    }
+    xmlFreeDoc(doc);
+
+    if (!status->def || !status->monitorPath) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("Live state file '%1$s' lacks the domain or the monitor path."), path);
+        return NULL;
+    }
+    g_ptr_array_add(devices, NULL);
+    status->devices = (GStrv)g_ptr_array_free(g_steal_pointer(&devices), FALSE);
+    return g_steal_pointer(&status);
 }

@@ -84,3 +84,19 @@ int qemuDomainObjExitMonitor(virDomainObj *vm, qemuMonitor *mon, unsigned long l
 /* The rx filter bookkeeping of NIC @alias, created on first use. */
 virNetDevRxFilterHostState *qemuDomainGetRxFilterHostState(virDomainObj *vm,
                                                            const char *alias);
+
+/* What a live state file (<stateDir>/NAME.xml, written at start) records. */
+typedef struct _qemuDomainStatus qemuDomainStatus;
+struct _qemuDomainStatus {
+    virDomainDef *def;       /* the live definition */
+    pid_t pid;
+    unsigned long long runId;
+    char *monitorPath;
+    GStrv devices;           /* host devices the run created */
+};
+
+/* Reads the live state file @path. Returns NULL with an error naming the file and
+ * what is wrong with it. */
+qemuDomainStatus *qemuDomainStatusParseFile(const char *path);
+void qemuDomainStatusFree(qemuDomainStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuDomainStatus, qemuDomainStatusFree);

@@ -1077,3 +1077,75 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason)
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vm->id = -1;
 }
+
+
+int
+qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatus *status)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    qemuMonitorVMStatus qemuStatus;
+    qemuMonitor *mon;
+    bool running = false;
+    size_t i;
+    int rc;
+
+    if (qemuDomainObjBeginJob(vm, "qemuProcessReconnect") < 0)
+        return -1;
+
+    vm->runId = status->runId;
+    vm->pid = status->pid;
+    vm->id = status->pid;
+    g_free(priv->monitorPath);
+    priv->monitorPath = g_strdup(status->monitorPath);
+    for (i = 0; status->devices && status->devices[i]; i++)
+        g_ptr_array_add(priv->createdDevices, g_strdup(status->devices[i]));
+
+    if (!virProcessIsAlive(vm->pid)) {
+        VIR_WARN("QEMU of domain '%s' (pid %lld) exited while qvirtd was away; cleaning up.",
+                 vm->def->name, (long long)vm->pid);
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
+        qemuProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
+        qemuDomainObjEndJob(vm);
+        return 0;
+    }
+    virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
+
+    virObjectUnlock(vm);
+    mon = qemuMonitorOpen(vm, priv->monitorPath, vm->pid, 0,
+                          virEventThreadGetContext(driver->eventThread),
+                          &monitorCallbacks, driver);
+    virObjectLock(vm);
+    if (!mon)
+        goto error;
+    priv->mon = mon;
+
+    if (!(mon = qemuDomainObjEnterMonitor(vm)))
+        goto error;
+    rc = qemuMonitorGetStatus(mon, &running, &qemuStatus);
+    if (qemuDomainObjExitMonitor(vm, mon, status->runId) < 0 || rc < 0)
+        goto error;
+    if (running)
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
+    else
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+
+    /* Events sent while qvirtd was away are lost: query every trusted NIC. The host
+     * state is unknown, so each NIC's first sync reads it once. */
+    qemuProcessRefreshRxFilters(vm, status->runId);
+    VIR_INFO("Reconnected to QEMU of domain '%s' (pid %lld)", vm->def->name,
+             (long long)vm->pid);
+    qemuDomainObjEndJob(vm);
+    return 0;
+
+ error:
+    {
+        g_autoptr(virQvirtError) saved = virErrorSave();
+
+        VIR_WARN("Cannot reconnect to QEMU of domain '%s': %s; stopping it.", vm->def->name,
+                 saved ? saved->message : "");
+        qemuProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_FAILED);
+        virErrorRestore(&saved);
+    }
+    qemuDomainObjEndJob(vm);
+    return -1;
+}

@@ -38,3 +38,14 @@ void qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason);
 
 /* The live state file of @vm: <stateDir>/NAME.xml. */
 char *qemuProcessStatusPath(qemuDriver *driver, virDomainObj *vm);
+
+/*
+ * Takes over the QEMU a previous qvirtd started, as its live state file @status
+ * records it, for @vm (locked, built from @status->def, no job held): when the
+ * process is gone, cleans up after it (devices, files) and leaves the domain shut
+ * off (crashed); else reconnects the monitor, reads the run state and re-syncs every
+ * trusted NIC, since events sent meanwhile were lost. A QEMU that cannot be reached
+ * is stopped. Returns 0, or -1 with an error when the domain could not be taken over.
+ */
+int qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm,
+                         const qemuDomainStatus *status);
