@@ -326,6 +326,8 @@ testSimpleCommands(void)
     qemuMonitorTestAddItemFile(test, "system_powerdown", NULL, "qemu-7.2-system-powerdown.json");
     qemuMonitorTestAddItemFile(test, "system_reset", NULL, "qemu-7.2-system-reset.json");
     qemuMonitorTestAddItemFile(test, "quit", NULL, "qemu-7.2-quit.json");
+    qemuMonitorTestAddItem(test, "set_link", "{\"name\": \"net0\", \"up\": false}",
+                           "{\"return\": {}}");
     qemuMonitorTestAddItem(test, "cont", NULL,
                            "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Resetting the Virtual Machine is required\"}}");
     qemuMonitorTestAddItem(test, "stop", NULL, "{\"id-only\": 1}");
@@ -335,6 +337,7 @@ testSimpleCommands(void)
     virTestAssertOK(qemuMonitorSystemPowerdown(mon));
     virTestAssertOK(qemuMonitorSystemReset(mon));
     virTestAssertOK(qemuMonitorQuit(mon));
+    virTestAssertOK(qemuMonitorSetLink(mon, "net0", false));
     g_assert_cmpint(qemuMonitorStartCPUs(mon), ==, -1);
     virTestAssertErrorContains("QEMU command 'cont' failed: Resetting the Virtual Machine is required (GenericError)");
     /* A line with an id but neither return nor error is no reply: the command times

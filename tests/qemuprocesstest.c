@@ -37,6 +37,7 @@
     "    <interface type='ethernet'>" \
     "      <mac address='52:54:00:12:34:57'/>" \
     "      <model type='virtio'/>" \
+    "      <link state='down'/>" \
     "    </interface>" \
     "  </devices>" \
     "</domain>"
@@ -57,6 +58,7 @@ fixtureSetUp(fixture *fix)
     fix->driver.stateDir = g_build_filename(fix->tmpdir, "run", NULL);
     fix->driver.logDir = g_build_filename(fix->tmpdir, "log", NULL);
     fix->driver.eventThread = virEventThreadNew("test-events");
+    fix->driver.domains = virDomainObjListNew();
     fix->driver.workers = virWorkQueueNew("test-worker", 2, QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX,
                                           qemuProcessEventHandler,
                                           (GDestroyNotify)qemuProcessEventFree, &fix->driver);
@@ -74,6 +76,7 @@ fixtureTearDown(fixture *fix)
     g_assert_true(virWorkQueueDrain(fix->driver.workers, 10000));
     virWorkQueueFree(fix->driver.workers);
     virEventThreadFree(fix->driver.eventThread);
+    virObjectUnref(fix->driver.domains);
     virTestAssertOK(virNetlinkLinkDelete(VETH0));
     cmd = g_strdup_printf("rm -rf '%s'", fix->tmpdir);
     g_assert_cmpint(system(cmd), ==, 0);
@@ -108,7 +111,8 @@ fileExists(const char *dir, const char *name)
 }
 
 
-/* Start, look, destroy, and check that nothing is left. */
+/* Start, look, destroy, and check that nothing is left. The second NIC's link is
+ * down, so every start also has QEMU accept set_link before cont. */
 static void
 testStartDestroy(void)
 {
@@ -371,6 +375,50 @@ testReconnectDead(void)
 }
 
 
+/* Every live state file is read back: two running domains and one broken file. */
+static void
+testReconnectAll(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *junk = NULL;
+    const char *names[] = { "proc6", "proc7" };
+    pid_t pids[2];
+    size_t i;
+
+    fixtureSetUp(&fix);
+    for (i = 0; i < 2; i++) {
+        virDomainObj *vm = newDomain(&fix, names[i], "q35", VETH0);
+
+        /* Two macvtaps on one lower device need different MACs. */
+        vm->def->nets[0]->mac.addr[5] += i;
+        vm->def->nets[1]->mac.addr[5] += 2 * i;
+        virObjectLock(vm);
+        virTestAssertOK(qemuProcessStart(&fix.driver, vm));
+        pids[i] = vm->pid;
+        forgetDomain(vm);
+    }
+    junk = g_build_filename(fix.driver.stateDir, "broken.xml", NULL);
+    g_assert_true(g_file_set_contents(junk, "<domstatus pid='x'/>", -1, NULL));
+
+    g_assert_cmpuint(qemuProcessReconnectAll(&fix.driver), ==, 2);
+    g_assert_cmpuint(virDomainObjListCount(fix.driver.domains), ==, 2);
+    for (i = 0; i < 2; i++) {
+        virDomainObj *vm = virDomainObjListFindByName(fix.driver.domains, names[i]);
+
+        g_assert_nonnull(vm);
+        g_assert_cmpint(virDomainObjGetState(vm, NULL), ==, VIR_DOMAIN_RUNNING);
+        g_assert_cmpint(vm->pid, ==, pids[i]);
+        virTestAssertOK(qemuDomainObjBeginJob(vm, "test"));
+        qemuProcessStop(&fix.driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
+        qemuDomainObjEndJob(vm);
+        g_assert_false(virProcessIsAlive(pids[i]));
+        virDomainObjListRemove(fix.driver.domains, vm);
+        virDomainObjEndAPI(&vm);
+    }
+    fixtureTearDown(&fix);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -383,6 +431,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocess/killed-from-outside", testKilledFromOutside);
     g_test_add_func("/qemuprocess/reconnect", testReconnect);
     g_test_add_func("/qemuprocess/reconnect-dead", testReconnectDead);
+    g_test_add_func("/qemuprocess/reconnect-all", testReconnectAll);
     g_test_add_data_func("/qemuprocess/start-fails/bad-source", "bad-source", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/bad-machine", "bad-machine", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/missing-emulator", "missing-emulator",

@@ -914,6 +914,14 @@ qemuMonitorQuit(qemuMonitor *mon)
 
 
 int
+qemuMonitorSetLink(qemuMonitor *mon, const char *alias, bool up)
+{
+    g_return_val_if_fail(alias != NULL, -1);
+    return qemuMonitorJSONSetLink(mon, alias, up);
+}
+
+
+int
 qemuMonitorQueryRxFilter(qemuMonitor *mon, const char *alias, virNetDevRxFilter **filter)
 {
     g_return_val_if_fail(alias != NULL, -1);

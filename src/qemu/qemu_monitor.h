@@ -220,6 +220,8 @@ int qemuMonitorStopCPUs(qemuMonitor *mon);
 int qemuMonitorSystemPowerdown(qemuMonitor *mon);
 int qemuMonitorSystemReset(qemuMonitor *mon);
 int qemuMonitorQuit(qemuMonitor *mon);
+/* Sets the link of NIC @alias up or down (what the guest sees as carrier). */
+int qemuMonitorSetLink(qemuMonitor *mon, const char *alias, bool up);
 int qemuMonitorQueryRxFilter(qemuMonitor *mon, const char *alias,
                              virNetDevRxFilter **filter);
 /* Sends @cmd (a JSON command text) as is and returns QEMU's reply text (compact, or

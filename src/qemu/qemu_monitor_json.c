@@ -802,6 +802,16 @@ qemuMonitorJSONSimpleCommand(qemuMonitor *mon, const char *cmdname)
 
 
 int
+qemuMonitorJSONSetLink(qemuMonitor *mon, const char *alias, bool up)
+{
+    g_autoptr(virJSONValue) cmd = qemuMonitorJSONMakeCommand("set_link", "s:name", alias,
+                                                             "b:up", up, NULL);
+
+    return qemuMonitorJSONRun(mon, cmd, VIR_JSON_TYPE_LAST, NULL);
+}
+
+
+int
 qemuMonitorJSONSetCapabilities(qemuMonitor *mon)
 {
     return qemuMonitorJSONSimpleCommand(mon, "qmp_capabilities");

@@ -35,6 +35,7 @@ int qemuMonitorJSONGetVersion(qemuMonitor *mon, int *major, int *minor, int *mic
                               char **package);
 /* A command without arguments whose reply is an empty "return": cont, stop, quit... */
 int qemuMonitorJSONSimpleCommand(qemuMonitor *mon, const char *cmdname);
+int qemuMonitorJSONSetLink(qemuMonitor *mon, const char *alias, bool up);
 int qemuMonitorJSONQueryRxFilter(qemuMonitor *mon, const char *alias,
                                  virNetDevRxFilter **filter);
 int qemuMonitorJSONArbitraryCommand(qemuMonitor *mon, const char *cmd, char **reply,

@@ -1029,11 +1029,21 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     }
     {
         qemuMonitor *m;
-        int rc;
+        g_autoptr(GPtrArray) down = g_ptr_array_new_with_free_func(g_free);
+        int rc = 0;
 
+        /* <link state='down'> has no command-line form: QEMU learns it before the
+         * guest runs. */
+        for (i = 0; i < vm->def->nnets; i++) {
+            if (vm->def->nets[i]->linkState == VIR_DOMAIN_NET_LINK_STATE_DOWN)
+                g_ptr_array_add(down, g_strdup(vm->def->nets[i]->alias));
+        }
         if (!(m = qemuDomainObjEnterMonitor(vm)))
             goto error;
-        rc = qemuMonitorStartCPUs(m);
+        for (i = 0; i < down->len && rc == 0; i++)
+            rc = qemuMonitorSetLink(m, g_ptr_array_index(down, i), false);
+        if (rc == 0)
+            rc = qemuMonitorStartCPUs(m);
         if (qemuDomainObjExitMonitor(vm, m, runId) < 0 || rc < 0)
             goto error;
     }
@@ -1148,4 +1158,51 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
     }
     qemuDomainObjEndJob(vm);
     return -1;
+}
+
+
+size_t
+qemuProcessReconnectAll(qemuDriver *driver)
+{
+    g_autoptr(GDir) dir = NULL;
+    g_autoptr(GError) err = NULL;
+    const char *entry;
+    size_t taken = 0;
+
+    if (!(dir = g_dir_open(driver->stateDir, 0, &err))) {
+        if (!g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            VIR_WARN("Cannot read '%s' for running domains: %s", driver->stateDir,
+                     err->message);
+        return 0;
+    }
+    while ((entry = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+        g_autoptr(qemuDomainStatus) status = NULL;
+        virDomainObj *vm;
+
+        if (!g_str_has_suffix(entry, ".xml"))
+            continue;
+        path = g_build_filename(driver->stateDir, entry, NULL);
+        if (!(status = qemuDomainStatusParseFile(path))) {
+            VIR_WARN("Skipping live state file '%s': %s", path, virErrorGetLastMessage());
+            virResetLastError();
+            continue;
+        }
+        if (!(vm = virDomainObjListAdd(driver->domains, &status->def))) {
+            VIR_WARN("Skipping live state file '%s': %s", path, virErrorGetLastMessage());
+            virResetLastError();
+            continue;
+        }
+        vm->privateData = qemuDomainObjPrivateNew(driver);
+        vm->privateDataFree = qemuDomainObjPrivateFree;
+        if (qemuProcessReconnect(driver, vm, status) < 0) {
+            VIR_WARN("Cannot take over domain '%s': %s", vm->def->name,
+                     virErrorGetLastMessage());
+            virResetLastError();
+        } else if (virDomainObjIsActive(vm)) {
+            taken++;
+        }
+        virDomainObjEndAPI(&vm);
+    }
+    return taken;
 }

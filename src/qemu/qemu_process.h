@@ -49,3 +49,8 @@ char *qemuProcessStatusPath(qemuDriver *driver, virDomainObj *vm);
  */
 int qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm,
                          const qemuDomainStatus *status);
+
+/* Builds a domain in driver->domains for each live state file in driver->stateDir
+ * and takes its QEMU over (qemuProcessReconnect). Unreadable files and domains that
+ * cannot be taken over are logged and skipped. Returns how many domains run. */
+size_t qemuProcessReconnectAll(qemuDriver *driver);
