@@ -182,24 +182,6 @@ sendRxEvent(fixture *fix, const char *alias)
 }
 
 
-/* Waits until the worker ran @n events in all. */
-static void
-waitRan(fixture *fix, size_t n)
-{
-    gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
-    size_t queued, ran, merged, refused;
-
-    do {
-        virWorkQueueGetStats(fix->driver.workers, &queued, &ran, &merged, &refused);
-        if (ran >= n)
-            break;
-        g_usleep(2 * G_TIME_SPAN_MILLISECOND);
-    } while (g_get_monotonic_time() < deadline);
-    g_assert_cmpuint(ran, >=, n);
-    g_assert_true(virWorkQueueDrain(fix->driver.workers, 10000));
-}
-
-
 /* Waits until the workers ran @n events, without waiting for the queue to empty. */
 static void
 waitRanOnly(fixture *fix, size_t n)
@@ -214,6 +196,15 @@ waitRanOnly(fixture *fix, size_t n)
         g_usleep(2 * G_TIME_SPAN_MILLISECOND);
     } while (g_get_monotonic_time() < deadline);
     g_assert_cmpuint(ran, >=, n);
+}
+
+
+/* Waits until the workers ran @n events in all and nothing is left queued. */
+static void
+waitRan(fixture *fix, size_t n)
+{
+    waitRanOnly(fix, n);
+    g_assert_true(virWorkQueueDrain(fix->driver.workers, 10000));
 }
 
 

@@ -111,6 +111,28 @@ fileExists(const char *dir, const char *name)
 }
 
 
+/* Asks the running QEMU of @vm (locked) for its status, then destroys the domain. */
+static void
+assertRunningThenDestroy(fixture *fix, virDomainObj *vm)
+{
+    qemuMonitorVMStatus status;
+    qemuMonitor *mon;
+    bool running = false;
+    int rc;
+
+    virTestAssertOK(qemuDomainObjBeginJob(vm, "test"));
+    mon = qemuDomainObjEnterMonitor(vm);
+    g_assert_nonnull(mon);
+    rc = qemuMonitorGetStatus(mon, &running, &status);
+    virTestAssertOK(qemuDomainObjExitMonitor(vm, mon, vm->runId));
+    virTestAssertOK(rc);
+    g_assert_true(running);
+    g_assert_cmpint(status, ==, QEMU_MONITOR_VM_STATUS_RUNNING);
+    qemuProcessStop(&fix->driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    qemuDomainObjEndJob(vm);
+}
+
+
 /* Start, look, destroy, and check that nothing is left. The second NIC's link is
  * down, so every start also has QEMU accept set_link before cont. */
 static void
@@ -120,8 +142,6 @@ testStartDestroy(void)
     virDomainObj *vm;
     g_autofree char *macvtap = NULL;
     g_autofree char *tap = NULL;
-    qemuMonitorVMStatus status;
-    bool running;
     pid_t pid;
     int reason;
 
@@ -147,21 +167,7 @@ testStartDestroy(void)
      * the start-time sync mirrored that onto the macvtap. */
     g_assert_true(testHostFlags(macvtap) & IFF_PROMISC);
 
-    {
-        qemuMonitor *mon;
-        int rc;
-
-        virTestAssertOK(qemuDomainObjBeginJob(vm, "test"));
-        mon = qemuDomainObjEnterMonitor(vm);
-        rc = qemuMonitorGetStatus(mon, &running, &status);
-        virTestAssertOK(qemuDomainObjExitMonitor(vm, mon, vm->runId));
-        virTestAssertOK(rc);
-        g_assert_true(running);
-        g_assert_cmpint(status, ==, QEMU_MONITOR_VM_STATUS_RUNNING);
-
-        qemuProcessStop(&fix.driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
-        qemuDomainObjEndJob(vm);
-    }
+    assertRunningThenDestroy(&fix, vm);
 
     g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_SHUTOFF);
     g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_DESTROYED);
@@ -300,8 +306,6 @@ testReconnect(void)
     fixture fix = { 0 };
     g_autoptr(qemuDomainStatus) status = NULL;
     virDomainObj *vm;
-    qemuMonitorVMStatus qstatus;
-    bool running;
     pid_t pid;
     int reason;
 
@@ -323,19 +327,7 @@ testReconnect(void)
     g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_RUNNING);
     g_assert_cmpint(vm->pid, ==, pid);
     g_assert_true(testHostFlags("macvtap0") & IFF_PROMISC);
-    {
-        qemuMonitor *mon;
-        int rc;
-
-        virTestAssertOK(qemuDomainObjBeginJob(vm, "test"));
-        mon = qemuDomainObjEnterMonitor(vm);
-        rc = qemuMonitorGetStatus(mon, &running, &qstatus);
-        virTestAssertOK(qemuDomainObjExitMonitor(vm, mon, vm->runId));
-        virTestAssertOK(rc);
-        g_assert_true(running);
-        qemuProcessStop(&fix.driver, vm, VIR_DOMAIN_SHUTOFF_DESTROYED);
-        qemuDomainObjEndJob(vm);
-    }
+    assertRunningThenDestroy(&fix, vm);
     g_assert_false(virProcessIsAlive(pid));
     g_assert_cmpint(virNetDevExists("macvtap0"), ==, 0);
     g_assert_false(fileExists(fix.driver.stateDir, "proc4.xml"));
