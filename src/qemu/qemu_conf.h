@@ -17,10 +17,13 @@
 
 typedef struct _qemuDriver qemuDriver;
 struct _qemuDriver {
+    char *configDir;               /* <configdir>/qemu: persistent definitions NAME.xml */
+    char *autostartDir;            /* <configDir>/autostart: NAME.xml links of autostart domains */
     char *stateDir;                /* <rundir>/qemu: live state files, monitor sockets */
     char *logDir;                  /* <logdir>/qemu: one log per domain */
     char *defaultEmulator;         /* from the config file, or NULL */
     bool kvm;                      /* /dev/kvm is usable */
+    unsigned int monitorReplyTimeoutMs;  /* 0: QEMU_MONITOR_REPLY_TIMEOUT_MS */
     virDomainObjList *domains;
     virEventThread *eventThread;   /* runs every domain's monitor I/O */
     virWorkQueue *workers;         /* runs qemuProcessEventHandler */

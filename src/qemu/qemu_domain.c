@@ -80,6 +80,26 @@ qemuDomainObjPrivateFree(void *opaque)
 }
 
 
+void
+qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *vm)
+{
+    if (virDomainObjIsActive(vm) || vm->removing)
+        return;
+    if (vm->persistent) {
+        if (vm->newDef) {
+            virDomainDefFree(vm->def);
+            vm->def = g_steal_pointer(&vm->newDef);
+        }
+        return;
+    }
+    /* Tests drive bare domains with a driver that has no list. */
+    if (!driver->domains)
+        return;
+    VIR_DEBUG("Removing transient domain '%s'", vm->def->name);
+    virDomainObjListRemove(driver->domains, vm);
+}
+
+
 int
 qemuDomainObjBeginJob(virDomainObj *vm, const char *owner)
 {

@@ -81,6 +81,15 @@ void qemuDomainObjEndJob(virDomainObj *vm);
 qemuMonitor *qemuDomainObjEnterMonitor(virDomainObj *vm);
 int qemuDomainObjExitMonitor(virDomainObj *vm, qemuMonitor *mon, unsigned long long runId);
 
+/*
+ * What follows a stop (by any path): a transient domain leaves driver->domains; a
+ * persistent one whose definition changed while it ran (newDef) takes it as its def.
+ * Call with @vm locked and referenced, without its job; the lock is dropped and
+ * retaken while the list is updated (list -> object order). A no-op for an active or
+ * already removed domain.
+ */
+void qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *vm);
+
 /* The rx filter bookkeeping of NIC @alias, created on first use. */
 virNetDevRxFilterHostState *qemuDomainGetRxFilterHostState(virDomainObj *vm,
                                                            const char *alias);

@@ -625,6 +625,8 @@ processMonitorEOFEvent(virDomainObj *vm, unsigned long long runId, bool monitorE
                                                               VIR_DOMAIN_SHUTOFF_CRASHED);
     }
     qemuDomainObjEndJob(vm);
+    /* A transient domain ends with its QEMU; a persistent one takes its next def. */
+    qemuDomainRemoveInactive(priv->driver, vm);
 }
 
 
@@ -953,13 +955,15 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     int logfd = -1;
     size_t i;
 
+    if (qemuDomainObjBeginJob(vm, "qemuProcessStart") < 0)
+        return -1;
+    /* Checked in the job: two starts of one domain must not both pass. */
     if (virDomainObjIsActive(vm)) {
         virReportError(VIR_ERR_OPERATION_INVALID, _("Domain '%1$s' is already running."),
                        vm->def->name);
+        qemuDomainObjEndJob(vm);
         return -1;
     }
-    if (qemuDomainObjBeginJob(vm, "qemuProcessStart") < 0)
-        return -1;
     runId = ++vm->runId;
 
     if (g_mkdir_with_parents(driver->stateDir, 0700) < 0 ||
@@ -1017,8 +1021,11 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     if (!mon)
         goto error;
     priv->mon = mon;
+    if (driver->monitorReplyTimeoutMs)
+        qemuMonitorSetReplyTimeout(mon, driver->monitorReplyTimeoutMs);
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     vm->id = vm->pid;
+    vm->def->id = vm->id;
 
     /* Arm every trusted NIC's event and mirror its state before the guest runs. */
     qemuProcessRefreshRxFilters(vm, runId);
@@ -1065,6 +1072,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
         qemuProcessCleanup(driver, vm);
         virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_FAILED);
         vm->id = -1;
+        vm->def->id = -1;
         if (exited) {
             g_autofree char *tail = qemuProcessLogTail(logPath);
             virReportError(VIR_ERR_OPERATION_FAILED,
@@ -1086,6 +1094,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason)
     qemuProcessCleanup(driver, vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vm->id = -1;
+    vm->def->id = -1;
 }
 
 
@@ -1105,6 +1114,7 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
     vm->runId = status->runId;
     vm->pid = status->pid;
     vm->id = status->pid;
+    vm->def->id = vm->id;
     g_free(priv->monitorPath);
     priv->monitorPath = g_strdup(status->monitorPath);
     for (i = 0; status->devices && status->devices[i]; i++)
@@ -1128,6 +1138,8 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
     if (!mon)
         goto error;
     priv->mon = mon;
+    if (driver->monitorReplyTimeoutMs)
+        qemuMonitorSetReplyTimeout(mon, driver->monitorReplyTimeoutMs);
 
     if (!(mon = qemuDomainObjEnterMonitor(vm)))
         goto error;

@@ -17,6 +17,15 @@
 VIR_LOG_INIT("util.process");
 
 
+/* In the child before exec: a session of its own, so a signal to the daemon's
+ * process group (Ctrl-C on its terminal) never reaches the guests. */
+static void
+virProcessChildSetup(gpointer opaque)
+{
+    ignore_value(setsid());
+}
+
+
 int
 virProcessSpawn(const char *const *argv, const int *keepFds, size_t nkeep, int logfd,
                 pid_t *pid)
@@ -30,7 +39,7 @@ virProcessSpawn(const char *const *argv, const int *keepFds, size_t nkeep, int l
     if (!g_spawn_async_with_pipes_and_fds(NULL, argv, envp,
                                           G_SPAWN_DO_NOT_REAP_CHILD |
                                           G_SPAWN_STDIN_FROM_DEV_NULL,
-                                          NULL, NULL, -1, logfd, logfd,
+                                          virProcessChildSetup, NULL, -1, logfd, logfd,
                                           keepFds, keepFds, nkeep,
                                           &child, NULL, NULL, NULL, &err)) {
         virReportError(VIR_ERR_OPERATION_FAILED,

@@ -6,7 +6,8 @@
 #include "internal.h"
 
 /*
- * Starts @argv[0] (an absolute path; no shell, no PATH lookup) as a child with a
+ * Starts @argv[0] (an absolute path; no shell, no PATH lookup) as a child in a
+ * session of its own (signals to the caller's process group do not reach it), with a
  * clean environment (PATH and LC_ALL=C only), stdin from /dev/null, stdout and
  * stderr to @logfd, and the @nkeep descriptors of @keepFds open under the same
  * numbers; every other descriptor is closed. The child is not reaped: the caller
