@@ -271,7 +271,7 @@ forgetDomain(virDomainObj *vm)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
 
-    qemuMonitorClose(g_steal_pointer(&priv->mon));
+    qemuProcessDetach(vm);
     vm->pid = 0;
     g_ptr_array_set_size(priv->createdDevices, 0);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);

@@ -60,6 +60,7 @@ qemuDomainObjPrivateNew(qemuDriver *driver)
     priv->rxFilterHostState = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                     qemuDomainRxFilterHostStateFree);
     priv->createdDevices = g_ptr_array_new_with_free_func(g_free);
+    priv->pidWatchFd = -1;
     return priv;
 }
 
@@ -74,6 +75,8 @@ qemuDomainObjPrivateFree(void *opaque)
     qemuMonitorClose(priv->mon);
     g_cond_clear(&priv->jobCond);
     g_hash_table_unref(priv->rxFilterHostState);
+    /* The pid watch holds a reference on the domain, so it is gone by now
+     * (qemuProcessStop removes it). */
     g_ptr_array_free(priv->createdDevices, TRUE);
     g_free(priv->monitorPath);
     g_free(priv);

@@ -802,14 +802,9 @@ qemuDriverFree(qemuDriver *driver)
         /* Detach only: QEMU runs on and its live state file stays for the next
          * driver. No monitor callback starts after the close. */
         for (i = 0; i < n; i++) {
-            qemuDomainObjPrivate *priv;
-            qemuMonitor *mon = NULL;
-
             virObjectLock(doms[i]);
-            if ((priv = qemuDomainObjGetPrivate(doms[i])))
-                mon = g_steal_pointer(&priv->mon);
+            qemuProcessDetach(doms[i]);
             virObjectUnlock(doms[i]);
-            qemuMonitorClose(mon);
         }
         virDomainObjListFreeCollected(doms);
     }

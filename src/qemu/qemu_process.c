@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
 #include <libvirt/libvirt.h>
 
 #include "qemu_command.h"
@@ -903,6 +904,83 @@ qemuProcessWriteStatus(qemuDriver *driver, virDomainObj *vm)
 }
 
 
+typedef struct {
+    qemuDriver *driver;
+    virDomainObj *vm;
+    unsigned long long runId;
+} qemuProcessPidWatch;
+
+
+static void
+qemuProcessPidWatchFree(gpointer opaque)
+{
+    qemuProcessPidWatch *watch = opaque;
+
+    virObjectUnref(watch->vm);
+    g_free(watch);
+}
+
+
+/* QEMU exited: the same path as the monitor's EOF, which usually comes first
+ * (the earlier run of the two is ignored by the run id check). */
+static gboolean
+qemuProcessPidExited(int fd, GIOCondition cond, gpointer opaque)
+{
+    qemuProcessPidWatch *watch = opaque;
+
+    virObjectLock(watch->vm);
+    if (virDomainObjIsActive(watch->vm) && watch->vm->runId == watch->runId)
+        qemuProcessQueueEvent(watch->driver, watch->vm, QEMU_PROCESS_EVENT_MONITOR_EOF,
+                              NULL, 0);
+    virObjectUnlock(watch->vm);
+    return G_SOURCE_REMOVE;
+}
+
+
+/*
+ * Watches QEMU's exit with a pidfd on the event thread. It works the same for a
+ * child and for a QEMU taken over after a restart (no longer our child), and does
+ * not rely on the monitor, which a wedged QEMU may keep open. Failure is logged:
+ * the monitor's EOF still ends the run.
+ */
+static void
+qemuProcessWatchPid(qemuDriver *driver, virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    qemuProcessPidWatch *watch;
+    int fd;
+
+    if ((fd = virProcessOpenPidfd(vm->pid)) < 0) {
+        VIR_WARN("Domain '%s': %s", vm->def->name, virErrorGetLastMessage());
+        virResetLastError();
+        return;
+    }
+    watch = g_new0(qemuProcessPidWatch, 1);
+    watch->driver = driver;
+    watch->vm = virObjectRef(vm);
+    watch->runId = vm->runId;
+    priv->pidWatch = g_unix_fd_source_new(fd, G_IO_IN);
+    g_source_set_callback(priv->pidWatch, G_SOURCE_FUNC(qemuProcessPidExited), watch,
+                          qemuProcessPidWatchFree);
+    g_source_attach(priv->pidWatch, virEventThreadGetContext(driver->eventThread));
+    priv->pidWatchFd = fd;
+}
+
+
+static void
+qemuProcessUnwatchPid(qemuDomainObjPrivate *priv)
+{
+    if (priv->pidWatch) {
+        g_source_destroy(priv->pidWatch);
+        g_clear_pointer(&priv->pidWatch, g_source_unref);
+    }
+    if (priv->pidWatchFd >= 0) {
+        close(priv->pidWatchFd);
+        priv->pidWatchFd = -1;
+    }
+}
+
+
 /* Tears down whatever a start or a run left: monitor, process, devices, files. */
 static void
 qemuProcessCleanup(qemuDriver *driver, virDomainObj *vm)
@@ -911,6 +989,7 @@ qemuProcessCleanup(qemuDriver *driver, virDomainObj *vm)
     g_autofree char *status = qemuProcessStatusPath(driver, vm);
     qemuMonitor *mon = g_steal_pointer(&priv->mon);
 
+    qemuProcessUnwatchPid(priv);
     if (mon) {
         /* Closing takes the monitor lock; a callback may be waiting for ours. */
         virObjectUnlock(vm);
@@ -1009,6 +1088,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     for (i = 0; i < fds->len; i++)
         close(g_array_index(fds, int, i));
     g_array_set_size(fds, 0);
+    qemuProcessWatchPid(driver, vm);
     close(logfd);
     logfd = -1;
 
@@ -1129,6 +1209,7 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
         return 0;
     }
     virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
+    qemuProcessWatchPid(driver, vm);
 
     virObjectUnlock(vm);
     mon = qemuMonitorOpen(vm, priv->monitorPath, vm->pid, 0,
@@ -1217,4 +1298,21 @@ qemuProcessReconnectAll(qemuDriver *driver)
         virDomainObjEndAPI(&vm);
     }
     return taken;
+}
+
+
+void
+qemuProcessDetach(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    qemuMonitor *mon;
+
+    if (!priv)
+        return;
+    qemuProcessUnwatchPid(priv);
+    if ((mon = g_steal_pointer(&priv->mon))) {
+        virObjectUnlock(vm);
+        qemuMonitorClose(mon);
+        virObjectLock(vm);
+    }
 }

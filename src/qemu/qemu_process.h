@@ -36,6 +36,11 @@ int qemuProcessStart(qemuDriver *driver, virDomainObj *vm);
  */
 void qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason);
 
+/* Lets go of @vm's QEMU (locked) without stopping it, as a daemon that exits does:
+ * the monitor is closed and the exit watch removed; QEMU, its devices and its live
+ * state file stay for the next qvirtd. No callback starts afterwards. */
+void qemuProcessDetach(virDomainObj *vm);
+
 /* The live state file of @vm: <stateDir>/NAME.xml. */
 char *qemuProcessStatusPath(qemuDriver *driver, virDomainObj *vm);
 

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +67,24 @@ virProcessKill(pid_t pid, int sig)
         return -1;
     }
     return 0;
+}
+
+
+int
+virProcessOpenPidfd(pid_t pid)
+{
+    int fd = syscall(SYS_pidfd_open, pid, 0);
+
+    if (fd < 0) {
+        virReportSystemError(errno, _("Cannot watch process %1$lld"), (long long)pid);
+        return -1;
+    }
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        virReportSystemError(errno, _("Cannot watch process %1$lld"), (long long)pid);
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 

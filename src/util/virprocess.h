@@ -27,5 +27,9 @@ int virProcessKill(pid_t pid, int sig);
  */
 int virProcessTerminate(pid_t pid, unsigned int graceMs);
 
+/* A pidfd for @pid (pidfd_open, Linux >= 5.3): readable once the process has
+ * exited, whether or not it is our child. -1 with an error when it cannot be had. */
+int virProcessOpenPidfd(pid_t pid);
+
 /* True while @pid exists (a zombie counts as gone). */
 bool virProcessIsAlive(pid_t pid);
