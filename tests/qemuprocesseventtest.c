@@ -589,6 +589,51 @@ testCallbacksComplete(void)
 }
 
 
+/* Waits until @vm is in @state; returns its reason. */
+static int
+waitState(virDomainObj *vm, int state)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    int reason = -1;
+    int cur;
+
+    do {
+        virObjectLock(vm);
+        cur = virDomainObjGetState(vm, &reason);
+        virObjectUnlock(vm);
+        if (cur == state)
+            break;
+        g_usleep(2 * G_TIME_SPAN_MILLISECOND);
+    } while (g_get_monotonic_time() < deadline);
+    g_assert_cmpint(cur, ==, state);
+    return reason;
+}
+
+
+/* Run-state events are handled inline on the event thread. */
+static void
+testRunStateEvents(void)
+{
+    fixture fix = { 0 };
+
+    fixtureSetUp(&fix, "no");
+    qemuMonitorTestSendEvent(fix.test, "STOP", NULL);
+    g_assert_cmpint(waitState(fix.vm, VIR_DOMAIN_PAUSED), ==, VIR_DOMAIN_PAUSED_UNKNOWN);
+    qemuMonitorTestSendEvent(fix.test, "RESUME", NULL);
+    g_assert_cmpint(waitState(fix.vm, VIR_DOMAIN_RUNNING), ==, VIR_DOMAIN_RUNNING_UNPAUSED);
+    qemuMonitorTestSendEvent(fix.test, "SUSPEND", NULL);
+    g_assert_cmpint(waitState(fix.vm, VIR_DOMAIN_PMSUSPENDED), ==,
+                    VIR_DOMAIN_PMSUSPENDED_UNKNOWN);
+    /* RESUME applies only to a paused domain, not to a suspended guest. */
+    qemuMonitorTestSendEvent(fix.test, "RESUME", NULL);
+    qemuMonitorTestSendEvent(fix.test, "WAKEUP", NULL);
+    g_assert_cmpint(waitState(fix.vm, VIR_DOMAIN_RUNNING), ==, VIR_DOMAIN_RUNNING_WAKEUP);
+    qemuMonitorTestSendEvent(fix.test, "SHUTDOWN", "{\"guest\": true, \"reason\": \"guest-shutdown\"}");
+    g_assert_cmpint(waitState(fix.vm, VIR_DOMAIN_SHUTDOWN), ==, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
+    fixtureTearDown(&fix);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -599,6 +644,7 @@ main(int argc, char **argv)
 
     g_test_add_func("/qemuprocessevent/callbacks-complete", testCallbacksComplete);
     g_test_add_func("/qemuprocessevent/filter-changes", testFilterChanges);
+    g_test_add_func("/qemuprocessevent/run-state-events", testRunStateEvents);
     g_test_add_func("/qemuprocessevent/trust-off", testTrustOff);
     g_test_add_func("/qemuprocessevent/unknown-and-non-virtio", testUnknownAndNonVirtio);
     g_test_add_func("/qemuprocessevent/burst-merged", testBurstMerged);

@@ -117,27 +117,33 @@ qemuProcessHandleReset(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 }
 
 
+/* Moves @vm (unlocked) to @state/@reason when it is in state @from, or in any
+ * active state when @from is -1: the inline handling of run-state events. */
+static void
+qemuProcessTransition(virDomainObj *vm, int from, int state, int reason)
+{
+    int current;
+
+    virObjectLock(vm);
+    current = virDomainObjGetState(vm, NULL);
+    if (from < 0 ? virDomainObjIsActive(vm) : current == from)
+        virDomainObjSetState(vm, state, reason);
+    virObjectUnlock(vm);
+}
+
+
 static void
 qemuProcessHandleStop(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    int reason;
-
-    virObjectLock(vm);
-    if (virDomainObjGetState(vm, &reason) == VIR_DOMAIN_RUNNING)
-        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
-    virObjectUnlock(vm);
+    qemuProcessTransition(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
 }
 
 
 static void
 qemuProcessHandleResume(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    int reason;
-
-    virObjectLock(vm);
-    if (virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED)
-        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-    virObjectUnlock(vm);
+    qemuProcessTransition(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_RUNNING,
+                          VIR_DOMAIN_RUNNING_UNPAUSED);
 }
 
 
@@ -211,33 +217,24 @@ qemuProcessHandleJobStatusChange(qemuMonitor *mon, virDomainObj *vm, const char 
 static void
 qemuProcessHandlePMSuspend(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    virObjectLock(vm);
-    if (virDomainObjIsActive(vm))
-        virDomainObjSetState(vm, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_PMSUSPENDED_UNKNOWN);
-    virObjectUnlock(vm);
+    qemuProcessTransition(vm, -1, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_PMSUSPENDED_UNKNOWN);
 }
 
 
+/* QEMU exits once the guest has written its image; EOF then ends the run. */
 static void
 qemuProcessHandlePMSuspendDisk(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    virObjectLock(vm);
-    /* QEMU exits once the guest has written its image; EOF then ends the run. */
-    if (virDomainObjIsActive(vm))
-        virDomainObjSetState(vm, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_PMSUSPENDED_DISK_UNKNOWN);
-    virObjectUnlock(vm);
+    qemuProcessTransition(vm, -1, VIR_DOMAIN_PMSUSPENDED,
+                          VIR_DOMAIN_PMSUSPENDED_DISK_UNKNOWN);
 }
 
 
 static void
 qemuProcessHandlePMWakeup(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    int reason;
-
-    virObjectLock(vm);
-    if (virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PMSUSPENDED)
-        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_WAKEUP);
-    virObjectUnlock(vm);
+    qemuProcessTransition(vm, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_RUNNING,
+                          VIR_DOMAIN_RUNNING_WAKEUP);
 }
 
 
