@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 
 #include "qemu_driver.h"
+#include "remote_dispatch.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -28,6 +29,10 @@ VIR_LOG_INIT("remote.qvirtd");
 /* The longest monitor_reply_timeout_ms accepted: beyond 10 minutes a QEMU that does
  * not answer is hung, and API callers need an answer. */
 #define QVIRTD_MONITOR_REPLY_TIMEOUT_MAX_MS (10 * 60 * 1000)
+
+/* Threads running RPC calls. A call may wait for a domain's job or monitor, so a few
+ * let other clients' calls (and other domains) proceed meanwhile. */
+#define QVIRTD_RPC_WORKERS 8
 
 #define QVIRTD_CONFIG_GROUP "qvirtd"
 
@@ -61,6 +66,7 @@ struct _qvirtd {
     int pidFd;
     GMainLoop *loop;
     qemuDriver *driver;
+    virNetServer *server;
     int exitStatus;
 };
 
@@ -445,6 +451,21 @@ qvirtdStartDriver(qvirtd *daemon)
 }
 
 
+/* libvirt's remote protocol on <rundir>/qvirtd-sock, served from the main loop. */
+static int
+qvirtdStartServer(qvirtd *daemon)
+{
+    g_autofree char *sockPath = g_build_filename(daemon->paths.runDir, "qvirtd-sock", NULL);
+
+    daemon->server = virNetServerNew(NULL, QVIRTD_RPC_WORKERS);
+    if (remoteDispatchRegister(daemon->server, daemon->driver) < 0 ||
+        virNetServerListenUNIX(daemon->server, sockPath) < 0)
+        return -1;
+    VIR_INFO("Listening on '%s'", sockPath);
+    return 0;
+}
+
+
 static const char qvirtdDescription[] =
     "Paths (system, run as root):\n"
     "  /etc/qvirt          qvirtd.conf; qemu/NAME.xml persistent domains\n"
@@ -546,6 +567,10 @@ main(int argc, char **argv)
     }
     /* Services on the main loop (the RPC server on <rundir>/qvirtd-sock) attach here,
      * between the driver and the loop, and are torn down before the driver. */
+    if (qvirtdStartServer(&daemon) < 0) {
+        g_printerr("qvirtd: %s\n", virErrorGetLastMessage());
+        goto cleanup;
+    }
 
     daemon.loop = g_main_loop_new(NULL, FALSE);
     g_unix_signal_add(SIGTERM, qvirtdHandleQuit, &daemon);
@@ -567,6 +592,7 @@ main(int argc, char **argv)
     daemon.exitStatus = EXIT_SUCCESS;
 
  cleanup:
+    g_clear_pointer(&daemon.server, virNetServerFree);
     g_clear_pointer(&daemon.driver, qemuDriverFree);
     qvirtdReleasePidFile(&daemon);
     if (daemon.loop)

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# virshtest.py: the real virsh (libvirt-clients) drives qvirtd over libvirt's remote protocol.
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+QVIRTD = None
+
+DOMAIN_XML = """<domain type='qemu'>
+  <name>virshtest</name>
+  <uuid>4d1c6b1e-8b1a-4c53-9a0e-2f1f6e1a0c01</uuid>
+  <memory unit='MiB'>64</memory>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+  </os>
+  <devices>
+    <interface type='direct' trustGuestRxFilters='yes'>
+      <mac address='52:54:00:ab:cd:21'/>
+      <source dev='vt-host0' mode='bridge'/>
+      <model type='virtio'/>
+    </interface>
+    <controller type='usb' index='0' model='none'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+"""
+
+# The daemon runs in a network and mount namespace of its own, with a fresh sysfs and
+# a veth pair to put the guest's macvtap on; the namespace dies with its processes.
+NAMESPACE_SCRIPT = """set -e
+mount --make-rprivate /
+mount -t sysfs sysfs /sys
+ip link set lo up
+ip link add vt-host0 type veth peer name vt-peer0
+ip link set vt-host0 up
+ip link set vt-peer0 up
+exec "$@"
+"""
+
+
+def wait_for(pred, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+def pids_of_children(pid):
+    """Every descendant of @pid, from /proc."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+class VirshTest(unittest.TestCase):
+    def setUp(self):
+        # No skipping: the suite runs as root with libvirt-clients installed
+        # (.ci/packages.txt); anything else is a broken setup and must show.
+        self.assertTrue(shutil.which('virsh'), 'virsh (libvirt-clients) is not installed')
+        self.assertEqual(os.geteuid(), 0, 'the network namespace needs root')
+        self.tmp = tempfile.TemporaryDirectory(prefix='qvirt-virshtest-')
+        self.root = self.tmp.name
+        self.sock = os.path.join(self.root, 'run', 'qvirt', 'qvirtd-sock')
+        self.uri = 'qemu+unix:///system?socket=' + self.sock
+        self.logpath = os.path.join(self.root, 'daemon.log')
+        self.log = open(self.logpath, 'w+')
+        env = dict(os.environ, QVIRT_DEBUG='2', QVIRT_LOG_OUTPUTS='2:stderr')
+        self.daemon = subprocess.Popen(
+            ['unshare', '--net', '--mount', 'sh', '-c', NAMESPACE_SCRIPT, 'sh',
+             QVIRTD, '--root', self.root],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.qemu_pids = []
+        if not wait_for(lambda: os.path.exists(self.sock) or self.daemon.poll() is not None,
+                        timeout=20) or not os.path.exists(self.sock):
+            self.fail('qvirtd did not start:\n' + self.daemon_log())
+
+    def tearDown(self):
+        pids = pids_of_children(self.daemon.pid) if self.daemon.poll() is None else []
+        status = None
+        if self.daemon.poll() is None:
+            # A clean stop (guests keep running) lets sanitizer builds report leaks.
+            self.daemon.send_signal(signal.SIGTERM)
+            try:
+                status = self.daemon.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.daemon.kill()
+                self.daemon.wait()
+        for pid in pids + self.qemu_pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        log = self.daemon_log()
+        self.log.close()
+        self.tmp.cleanup()
+        self.assertEqual(status, 0, 'qvirtd did not stop cleanly:\n' + log[-4000:])
+        self.assertNotIn('Sanitizer', log)
+
+    def find_qemu(self):
+        """The QEMU processes the daemon started, to kill in tearDown whatever happens."""
+        pids = []
+        for pid in pids_of_children(self.daemon.pid):
+            try:
+                with open('/proc/%d/comm' % pid) as f:
+                    if f.read().startswith('qemu'):
+                        pids.append(pid)
+            except OSError:
+                pass
+        return pids
+
+    def daemon_log(self):
+        with open(self.logpath) as f:
+            return f.read()
+
+    def virsh(self, *args, rc=0):
+        env = dict(os.environ)
+        env.pop('LIBVIRT_DEFAULT_URI', None)
+        r = subprocess.run(['virsh', '-c', self.uri, *args], capture_output=True, text=True,
+                           timeout=60, env=env)
+        self.assertEqual(r.returncode, rc,
+                         'virsh %s: rc %d\nstdout: %s\nstderr: %s\ndaemon log:\n%s' %
+                         (' '.join(args), r.returncode, r.stdout, r.stderr,
+                          self.daemon_log()[-4000:]))
+        return r
+
+    def list_rows(self, *args):
+        """The data rows of virsh list, as (id, name, state) tuples."""
+        out = self.virsh('list', *args).stdout.splitlines()
+        rows = []
+        for line in out[2:]:
+            if line.strip():
+                parts = line.split(None, 2)
+                rows.append(tuple(p.strip() for p in parts))
+        return rows
+
+    def test_connection(self):
+        r = self.virsh('version', '--daemon')
+        self.assertIn('Using API: QEMU', r.stdout)
+        self.assertRegex(r.stdout, r'Running hypervisor: QEMU \d+\.\d+\.\d+')
+        self.assertIn('Running against daemon: 9.0.0', r.stdout)
+        self.assertEqual(self.virsh('uri').stdout.strip(), self.uri)
+        hostname = subprocess.run(['hostname'], capture_output=True, text=True).stdout.strip()
+        self.assertEqual(self.virsh('hostname').stdout.strip(), hostname)
+        self.assertEqual(self.list_rows('--all'), [])
+
+    def test_unknown_domain(self):
+        for cmd in ('dominfo', 'start', 'domstate', 'dumpxml', 'destroy'):
+            r = self.virsh(cmd, 'no-such-domain', rc=1)
+            self.assertIn('error:', r.stderr)
+            self.assertIn('no-such-domain', r.stderr)
+        r = self.virsh('qemu-monitor-command', 'no-such-domain',
+                       '{"execute":"query-status"}', rc=1)
+        self.assertIn('no-such-domain', r.stderr)
+
+    def test_lifecycle(self):
+        xml = os.path.join(self.root, 'dom.xml')
+        with open(xml, 'w') as f:
+            f.write(DOMAIN_XML)
+        uuid = '4d1c6b1e-8b1a-4c53-9a0e-2f1f6e1a0c01'
+
+        r = self.virsh('define', xml)
+        self.assertIn("Domain 'virshtest' defined", r.stdout)
+        self.assertEqual(self.list_rows('--all'), [('-', 'virshtest', 'shut off')])
+        self.assertEqual(self.list_rows(), [])
+        self.assertEqual(self.virsh('list', '--all', '--name').stdout.strip(), 'virshtest')
+        self.assertEqual(self.virsh('list', '--all', '--uuid').stdout.strip(), uuid)
+        self.assertEqual(self.virsh('domstate', 'virshtest', '--reason').stdout.strip(),
+                         'shut off (unknown)')
+        r = self.virsh('dominfo', 'virshtest')
+        self.assertRegex(r.stdout, r'State:\s+shut off')
+        self.assertRegex(r.stdout, r'Persistent:\s+yes')
+        self.assertRegex(r.stdout, r'Max memory:\s+65536 KiB')
+        self.assertEqual(self.virsh('domuuid', 'virshtest').stdout.strip(), uuid)
+        self.assertEqual(self.virsh('domname', uuid).stdout.strip(), 'virshtest')
+        self.assertEqual(self.virsh('domid', 'virshtest').stdout.strip(), '-')
+
+        r = self.virsh('start', 'virshtest')
+        self.assertIn("Domain 'virshtest' started", r.stdout)
+        self.qemu_pids = self.find_qemu()
+        self.assertEqual(len(self.qemu_pids), 1, self.qemu_pids)
+        rows = self.list_rows()
+        self.assertEqual(len(rows), 1, rows)
+        domid, name, state = rows[0]
+        self.assertTrue(domid.isdigit(), rows)
+        self.assertEqual((name, state), ('virshtest', 'running'))
+        self.assertEqual(self.virsh('domid', 'virshtest').stdout.strip(), domid)
+        self.assertEqual(self.virsh('domname', domid).stdout.strip(), 'virshtest')
+        self.assertEqual(self.virsh('domstate', 'virshtest', '--reason').stdout.strip(),
+                         'running (booted)')
+        r = self.virsh('dominfo', 'virshtest')
+        self.assertRegex(r.stdout, r'Id:\s+%s' % domid)
+        self.assertRegex(r.stdout, r'State:\s+running')
+        self.assertRegex(r.stdout, r'OS Type:\s+hvm')
+        self.assertRegex(r.stdout, r'Security model:\s+none')
+        live = self.virsh('dumpxml', 'virshtest').stdout
+        self.assertIn("id='%s'" % domid, live)
+        self.assertIn("<source dev='vt-host0' mode='bridge'/>", live)
+        r = self.virsh('domiflist', 'virshtest')
+        self.assertRegex(r.stdout, r'\S+\s+direct\s+vt-host0\s+virtio\s+52:54:00:ab:cd:21')
+        r = self.virsh('nodeinfo', rc=1)
+        self.assertIn('not supported', r.stderr)
+        inactive = self.virsh('dumpxml', 'virshtest', '--inactive').stdout
+        self.assertNotIn("id='%s'" % domid, inactive)
+        self.virsh('start', 'virshtest', rc=1)
+
+        r = self.virsh('qemu-monitor-command', 'virshtest', '{"execute":"query-status"}')
+        self.assertRegex(r.stdout, r'"status":\s*"running"')
+        r = self.virsh('qemu-monitor-command', 'virshtest', '--pretty',
+                       '{"execute":"query-status"}')
+        self.assertIn('\n  "return": {\n    "status": "running"', r.stdout)
+        r = self.virsh('qemu-monitor-command', 'virshtest', '{"execute":"no-such-cmd"}')
+        self.assertIn('CommandNotFound', r.stdout)
+
+        self.assertIn('suspended', self.virsh('suspend', 'virshtest').stdout)
+        self.assertEqual(self.virsh('domstate', 'virshtest', '--reason').stdout.strip(),
+                         'paused (user)')
+        self.assertEqual(self.list_rows('--state-paused'), [(domid, 'virshtest', 'paused')])
+        r = self.virsh('qemu-monitor-command', 'virshtest', '{"execute":"query-status"}')
+        self.assertRegex(r.stdout, r'"status":\s*"paused"')
+        self.assertIn('resumed', self.virsh('resume', 'virshtest').stdout)
+        self.assertEqual(self.virsh('domstate', 'virshtest').stdout.strip(), 'running')
+        self.virsh('resume', 'virshtest', rc=1)
+
+        self.virsh('reset', 'virshtest')
+        self.virsh('reboot', 'virshtest')
+        self.assertEqual(self.virsh('domstate', 'virshtest').stdout.strip(), 'running')
+
+        self.virsh('autostart', 'virshtest')
+        self.assertRegex(self.virsh('dominfo', 'virshtest').stdout, r'Autostart:\s+enable')
+        self.assertEqual(self.list_rows('--autostart'), [(domid, 'virshtest', 'running')])
+        self.virsh('autostart', '--disable', 'virshtest')
+        self.assertRegex(self.virsh('dominfo', 'virshtest').stdout, r'Autostart:\s+disable')
+
+        self.assertIn('destroyed', self.virsh('destroy', 'virshtest').stdout)
+        self.assertEqual(self.virsh('domstate', 'virshtest', '--reason').stdout.strip(),
+                         'shut off (destroyed)')
+        self.assertEqual(self.list_rows('--all'), [('-', 'virshtest', 'shut off')])
+        self.virsh('destroy', 'virshtest', rc=1)
+
+        self.assertIn('undefined', self.virsh('undefine', 'virshtest').stdout)
+        self.assertEqual(self.list_rows('--all'), [])
+        r = self.virsh('dominfo', 'virshtest', rc=1)
+        self.assertIn("virshtest", r.stderr)
+
+    def test_transient(self):
+        xml = os.path.join(self.root, 'dom.xml')
+        with open(xml, 'w') as f:
+            f.write(DOMAIN_XML.replace('virshtest', 'virshtrans'))
+        r = self.virsh('create', xml)
+        self.assertIn("Domain 'virshtrans' created", r.stdout)
+        self.qemu_pids = self.find_qemu()
+        rows = self.list_rows('--all')
+        self.assertEqual([(n, s) for _, n, s in rows], [('virshtrans', 'running')])
+        self.assertEqual(self.list_rows('--transient'), rows)
+        self.assertEqual(self.list_rows('--persistent', '--all'), [])
+        self.assertRegex(self.virsh('dominfo', 'virshtrans').stdout, r'Persistent:\s+no')
+        self.virsh('shutdown', 'virshtrans')
+        self.virsh('destroy', 'virshtrans')
+        self.assertEqual(self.list_rows('--all'), [])
+
+
+if __name__ == '__main__':
+    QVIRTD = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
