@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -262,6 +263,85 @@ class VirshTest(unittest.TestCase):
         self.assertEqual(self.list_rows('--all'), [])
         r = self.virsh('dominfo', 'virshtest', rc=1)
         self.assertIn("virshtest", r.stderr)
+
+    def listen(self, *args):
+        """Starts `virsh ARGS` in the background; returns it and the list its output
+        lines are appended to as they come."""
+        env = dict(os.environ)
+        env.pop('LIBVIRT_DEFAULT_URI', None)
+        proc = subprocess.Popen(['virsh', '-c', self.uri, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
+        self.listeners.append(proc)
+        lines = []
+
+        def reader():
+            for line in proc.stdout:
+                lines.append(line.rstrip('\n'))
+        threading.Thread(target=reader, daemon=True).start()
+        return proc, lines
+
+    def stop_listeners(self):
+        for proc in self.listeners:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            proc.stdout.close()
+
+    def wait_line(self, lines, pattern, start=0, timeout=10.0):
+        """The index of the first line from @start matching @pattern."""
+        def find():
+            for i, line in enumerate(lines[start:], start):
+                if re.search(pattern, line):
+                    return i
+            return None
+        if not wait_for(lambda: find() is not None, timeout):
+            self.fail('no line matching %r in:\n%s\ndaemon log:\n%s' %
+                      (pattern, '\n'.join(lines), self.daemon_log()[-4000:]))
+        return find()
+
+    def test_events(self):
+        self.listeners = []
+        self.addCleanup(self.stop_listeners)
+        xml = os.path.join(self.root, 'dom.xml')
+        with open(xml, 'w') as f:
+            f.write(DOMAIN_XML)
+        self.virsh('define', xml)
+
+        ev, lines = self.listen('event', '--all', '--loop', '--timeout', '120')
+        # Redefine until the listener has registered and shows it.
+        prefix = "event 'lifecycle' for domain 'virshtest': "
+        self.assertTrue(wait_for(lambda: self.virsh('define', xml) and
+                                 any(prefix + 'Defined Updated' in l for l in lines), 15),
+                        'no Defined Updated event: %r' % lines)
+        self.virsh('start', 'virshtest')
+        self.qemu_pids = self.find_qemu()
+        i = self.wait_line(lines, re.escape(prefix + 'Started Booted'))
+
+        mon, mlines = self.listen('qemu-monitor-event', '--domain', 'virshtest', '--loop',
+                                  '--event', 'STOP', '--timeout', '120')
+        stop_re = r"^event STOP at \d+\.\d{6} for domain 'virshtest': <null>$"
+
+        def suspended():
+            self.virsh('suspend', 'virshtest')
+            self.virsh('resume', 'virshtest')
+            return any(re.search(stop_re, l) for l in mlines)
+        self.assertTrue(wait_for(suspended, 15), 'no STOP event: %r' % mlines)
+        self.virsh('suspend', 'virshtest')
+        i = self.wait_line(lines, re.escape(prefix + 'Suspended Paused'), i)
+        self.virsh('resume', 'virshtest')
+        i = self.wait_line(lines, re.escape(prefix + 'Resumed Unpaused'), i)
+        self.virsh('reset', 'virshtest')
+        self.wait_line(lines, r"^event 'reboot' for domain 'virshtest'$", i)
+        self.virsh('destroy', 'virshtest')
+        i = self.wait_line(lines, re.escape(prefix + 'Stopped Destroyed'), i)
+        self.virsh('undefine', 'virshtest')
+        self.wait_line(lines, re.escape(prefix + 'Undefined Removed'), i)
+        # The filter holds: the resumes sent no RESUME line.
+        self.assertFalse([l for l in mlines if 'RESUME' in l], mlines)
+        self.assertTrue(all(re.search(stop_re, l) for l in mlines if l.startswith('event')),
+                        mlines)
+        self.assertIsNone(ev.poll(), lines)
+        self.assertIsNone(mon.poll(), mlines)
 
     def test_transient(self):
         xml = os.path.join(self.root, 'dom.xml')

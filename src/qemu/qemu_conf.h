@@ -1,6 +1,7 @@
 /* qemu_conf.h: the QEMU driver's shared state. */
 #pragma once
 
+#include "virdomainevent.h"
 #include "virdomainobj.h"
 #include "vireventthread.h"
 #include "virworkqueue.h"
@@ -27,6 +28,7 @@ struct _qemuDriver {
     virDomainObjList *domains;
     virEventThread *eventThread;   /* runs every domain's monitor I/O */
     virWorkQueue *workers;         /* runs qemuProcessEventHandler */
+    virDomainEventBroker *events;  /* API clients' event subscriptions */
 };
 
 /* How long QEMU gets to exit after SIGTERM before SIGKILL. QEMU ends in

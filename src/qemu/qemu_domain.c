@@ -103,6 +103,17 @@ qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *vm)
 }
 
 
+void
+qemuDomainEmitLifecycle(qemuDriver *driver, virDomainObj *vm, int event, int detail)
+{
+    if (!driver || !driver->events)
+        return;
+    virDomainEventBrokerEmitLifecycle(driver->events, vm->def->name, vm->def->uuid,
+                                      virDomainObjIsActive(vm) ? vm->id : -1,
+                                      event, detail);
+}
+
+
 int
 qemuDomainObjBeginJob(virDomainObj *vm, const char *owner)
 {

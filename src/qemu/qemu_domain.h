@@ -92,6 +92,10 @@ int qemuDomainObjExitMonitor(virDomainObj *vm, qemuMonitor *mon, unsigned long l
  */
 void qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *vm);
 
+/* Tells the driver's event subscribers that @vm (locked) had the lifecycle event
+ * @event (virDomainEventType) with @detail (its detail enum). */
+void qemuDomainEmitLifecycle(qemuDriver *driver, virDomainObj *vm, int event, int detail);
+
 /* The rx filter bookkeeping of NIC @alias, created on first use. */
 virNetDevRxFilterHostState *qemuDomainGetRxFilterHostState(virDomainObj *vm,
                                                            const char *alias);

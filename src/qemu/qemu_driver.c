@@ -202,6 +202,8 @@ qemuDomainDefineXML(qemuDriver *driver, const char *xml)
         }
         vm->persistent = true;
         VIR_INFO("Redefined domain '%s'", vm->def->name);
+        qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_DEFINED,
+                                VIR_DOMAIN_EVENT_DEFINED_UPDATED);
         return vm;
     }
 
@@ -216,6 +218,7 @@ qemuDomainDefineXML(qemuDriver *driver, const char *xml)
     qemuDriverAttachPrivate(driver, vm);
     vm->persistent = true;
     VIR_INFO("Defined domain '%s'", vm->def->name);
+    qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_DEFINED, VIR_DOMAIN_EVENT_DEFINED_ADDED);
     return vm;
 }
 
@@ -249,6 +252,8 @@ qemuDomainUndefine(qemuDriver *driver, const char *name)
     vm->persistent = false;
     g_clear_pointer(&vm->newDef, virDomainDefFree);
     VIR_INFO("Undefined domain '%s'", name);
+    qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_UNDEFINED,
+                            VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     /* Inactive: it goes now; running: it is transient and goes when it stops. */
     qemuDomainRemoveInactive(driver, vm);
     virDomainObjEndAPI(&vm);
@@ -395,11 +400,19 @@ qemuDomainRunMonitorAction(qemuDriver *driver, const char *name,
         goto endjob;
 
     /* QEMU's STOP/RESUME events set the state too, with an unknown reason; the
-     * command says why. */
-    if (action == QEMU_DRIVER_MONITOR_STOP)
+     * command says why. Whichever changes the state first tells the subscribers. */
+    state = virDomainObjGetState(vm, NULL);
+    if (action == QEMU_DRIVER_MONITOR_STOP) {
         virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-    else if (action == QEMU_DRIVER_MONITOR_CONT)
+        if (state != VIR_DOMAIN_PAUSED)
+            qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    } else if (action == QEMU_DRIVER_MONITOR_CONT) {
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        if (state != VIR_DOMAIN_RUNNING)
+            qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_RESUMED,
+                                    VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    }
     ret = 0;
 
  endjob:
@@ -769,6 +782,7 @@ qemuDriverNew(const qemuDriverConfig *cfg)
 
     driver->kvm = access("/dev/kvm", R_OK | W_OK) == 0;
     driver->domains = virDomainObjListNew();
+    driver->events = virDomainEventBrokerNew();
     driver->eventThread = virEventThreadNew("qemu-event");
     driver->workers = virWorkQueueNew("qemu-worker",
                                       cfg->workers ? cfg->workers : QEMU_DRIVER_DEFAULT_WORKERS,
@@ -813,6 +827,7 @@ qemuDriverFree(qemuDriver *driver)
     virEventThreadFree(driver->eventThread);
     if (driver->domains)
         virObjectUnref(driver->domains);
+    virDomainEventBrokerFree(driver->events);
     g_free(driver->configDir);
     g_free(driver->autostartDir);
     g_free(driver->stateDir);

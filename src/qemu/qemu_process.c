@@ -101,8 +101,13 @@ qemuProcessHandleShutdown(qemuMonitor *mon, virDomainObj *vm, int guest,
     VIR_DEBUG("Domain '%s' shut down (guest=%d, reason=%s)", vm->def->name, guest,
               NULLSTR(reason));
     qemuDomainObjGetPrivate(vm)->gotShutdown = true;
-    if (virDomainObjIsActive(vm))
+    if (virDomainObjIsActive(vm)) {
         virDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
+        qemuDomainEmitLifecycle(opaque, vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+                                guest > 0 ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST :
+                                guest == 0 ? VIR_DOMAIN_EVENT_SHUTDOWN_HOST :
+                                VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    }
     virObjectUnlock(vm);
 }
 
@@ -110,24 +115,33 @@ qemuProcessHandleShutdown(qemuMonitor *mon, virDomainObj *vm, int guest,
 static void
 qemuProcessHandleReset(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
+    qemuDriver *driver = opaque;
+
     virObjectLock(vm);
     /* The guest's NICs are back to their default receive mode, with no event. */
-    qemuProcessQueueEvent(opaque, vm, QEMU_PROCESS_EVENT_RESET, NULL, 0);
+    qemuProcessQueueEvent(driver, vm, QEMU_PROCESS_EVENT_RESET, NULL, 0);
+    if (driver->events && virDomainObjIsActive(vm))
+        virDomainEventBrokerEmitReboot(driver->events, vm->def->name, vm->def->uuid, vm->id);
     virObjectUnlock(vm);
 }
 
 
 /* Moves @vm (unlocked) to @state/@reason when it is in state @from, or in any
- * active state when @from is -1: the inline handling of run-state events. */
+ * active state when @from is -1, and then tells the subscribers lifecycle event
+ * @event/@detail: the inline handling of run-state events. */
 static void
-qemuProcessTransition(virDomainObj *vm, int from, int state, int reason)
+qemuProcessTransition(qemuDriver *driver, virDomainObj *vm, int from, int state,
+                      int reason, int event, int detail)
 {
     int current;
 
     virObjectLock(vm);
     current = virDomainObjGetState(vm, NULL);
-    if (from < 0 ? virDomainObjIsActive(vm) : current == from)
+    if (from < 0 ? virDomainObjIsActive(vm) : current == from) {
         virDomainObjSetState(vm, state, reason);
+        if (current != state)
+            qemuDomainEmitLifecycle(driver, vm, event, detail);
+    }
     virObjectUnlock(vm);
 }
 
@@ -135,15 +149,18 @@ qemuProcessTransition(virDomainObj *vm, int from, int state, int reason)
 static void
 qemuProcessHandleStop(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    qemuProcessTransition(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+    qemuProcessTransition(opaque, vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_PAUSED,
+                          VIR_DOMAIN_PAUSED_UNKNOWN, VIR_DOMAIN_EVENT_SUSPENDED,
+                          VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
 }
 
 
 static void
 qemuProcessHandleResume(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    qemuProcessTransition(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_RUNNING,
-                          VIR_DOMAIN_RUNNING_UNPAUSED);
+    qemuProcessTransition(opaque, vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_RUNNING,
+                          VIR_DOMAIN_RUNNING_UNPAUSED, VIR_DOMAIN_EVENT_RESUMED,
+                          VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
 }
 
 
@@ -217,7 +234,9 @@ qemuProcessHandleJobStatusChange(qemuMonitor *mon, virDomainObj *vm, const char 
 static void
 qemuProcessHandlePMSuspend(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    qemuProcessTransition(vm, -1, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_PMSUSPENDED_UNKNOWN);
+    qemuProcessTransition(opaque, vm, -1, VIR_DOMAIN_PMSUSPENDED,
+                          VIR_DOMAIN_PMSUSPENDED_UNKNOWN, VIR_DOMAIN_EVENT_PMSUSPENDED,
+                          VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY);
 }
 
 
@@ -225,16 +244,18 @@ qemuProcessHandlePMSuspend(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 static void
 qemuProcessHandlePMSuspendDisk(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    qemuProcessTransition(vm, -1, VIR_DOMAIN_PMSUSPENDED,
-                          VIR_DOMAIN_PMSUSPENDED_DISK_UNKNOWN);
+    qemuProcessTransition(opaque, vm, -1, VIR_DOMAIN_PMSUSPENDED,
+                          VIR_DOMAIN_PMSUSPENDED_DISK_UNKNOWN, VIR_DOMAIN_EVENT_PMSUSPENDED,
+                          VIR_DOMAIN_EVENT_PMSUSPENDED_DISK);
 }
 
 
 static void
 qemuProcessHandlePMWakeup(qemuMonitor *mon, virDomainObj *vm, void *opaque)
 {
-    qemuProcessTransition(vm, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_RUNNING,
-                          VIR_DOMAIN_RUNNING_WAKEUP);
+    qemuProcessTransition(opaque, vm, VIR_DOMAIN_PMSUSPENDED, VIR_DOMAIN_RUNNING,
+                          VIR_DOMAIN_RUNNING_WAKEUP, VIR_DOMAIN_EVENT_STARTED,
+                          VIR_DOMAIN_EVENT_STARTED_WAKEUP);
 }
 
 
@@ -247,8 +268,14 @@ qemuProcessHandleIOError(qemuMonitor *mon, virDomainObj *vm,
              NULLSTR(info->device ? info->device : info->nodename), vm->def->name,
              info->operation, info->action, NULLSTR(info->reason));
     /* QEMU stops the CPUs itself (a STOP event follows); the reason is ours. */
-    if (STREQ(info->action, "stop") && virDomainObjIsActive(vm))
+    if (STREQ(info->action, "stop") && virDomainObjIsActive(vm)) {
+        bool wasPaused = virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED;
+
         virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_IOERROR);
+        if (!wasPaused)
+            qemuDomainEmitLifecycle(opaque, vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                    VIR_DOMAIN_EVENT_SUSPENDED_IOERROR);
+    }
     virObjectUnlock(vm);
 }
 
@@ -406,11 +433,30 @@ qemuProcessHandleMemoryDeviceSizeChange(qemuMonitor *mon, virDomainObj *vm,
 }
 
 
-/* Every member but the generic domainEvent is set: each event the monitor decodes
- * reaches the process layer (qemuprocesseventtest checks). domainEvent stays unset
- * until clients can subscribe, because setting it makes the monitor format every
- * event's data as text. */
+/* Every QMP event, before its own member: forwarded to the clients subscribed with
+ * virsh qemu-monitor-event. The monitor formats the data for it; the forwarding is
+ * skipped without a lock while nobody subscribes. */
+static void
+qemuProcessHandleEvent(qemuMonitor *mon, virDomainObj *vm, const char *event,
+                       long long seconds, unsigned int micros, const char *details,
+                       void *opaque)
+{
+    qemuDriver *driver = opaque;
+
+    if (!virDomainEventBrokerWantsQMP(driver->events))
+        return;
+    virObjectLock(vm);
+    virDomainEventBrokerEmitQMP(driver->events, vm->def->name, vm->def->uuid,
+                                virDomainObjIsActive(vm) ? vm->id : -1,
+                                event, seconds, micros, details);
+    virObjectUnlock(vm);
+}
+
+
+/* Every member is set: each event the monitor decodes reaches the process layer
+ * (qemuprocesseventtest checks), and domainEvent every event for API clients. */
 const qemuMonitorCallbacks monitorCallbacks = {
+    .domainEvent = qemuProcessHandleEvent,
     .eofNotify = qemuProcessHandleEOF,
     .errorNotify = qemuProcessHandleMonitorError,
     .domainShutdown = qemuProcessHandleShutdown,
@@ -633,8 +679,11 @@ processGuestPanicEvent(virDomainObj *vm, const char *action)
 {
     VIR_WARN("Guest of domain '%s' panicked; QEMU's action: %s", vm->def->name,
              NULLSTR(action));
-    if (virDomainObjIsActive(vm))
+    if (virDomainObjIsActive(vm) && virDomainObjGetState(vm, NULL) != VIR_DOMAIN_CRASHED) {
         virDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+        qemuDomainEmitLifecycle(qemuDomainObjGetPrivate(vm)->driver, vm,
+                                VIR_DOMAIN_EVENT_CRASHED, VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    }
 }
 
 
@@ -1134,6 +1183,8 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     if (qemuProcessWriteStatus(driver, vm) < 0)
         goto error;
+    qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
+                            VIR_DOMAIN_EVENT_STARTED_BOOTED);
     qemuDomainObjEndJob(vm);
     return 0;
 
@@ -1164,6 +1215,29 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
 }
 
 
+/* The VIR_DOMAIN_EVENT_STOPPED detail of shut-off reason @reason. */
+static int
+qemuProcessStoppedDetail(int reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_SHUTOFF_SHUTDOWN:
+        return VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    case VIR_DOMAIN_SHUTOFF_DESTROYED:
+        return VIR_DOMAIN_EVENT_STOPPED_DESTROYED;
+    case VIR_DOMAIN_SHUTOFF_CRASHED:
+        return VIR_DOMAIN_EVENT_STOPPED_CRASHED;
+    case VIR_DOMAIN_SHUTOFF_MIGRATED:
+        return VIR_DOMAIN_EVENT_STOPPED_MIGRATED;
+    case VIR_DOMAIN_SHUTOFF_SAVED:
+        return VIR_DOMAIN_EVENT_STOPPED_SAVED;
+    case VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT:
+        return VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT;
+    default:
+        return VIR_DOMAIN_EVENT_STOPPED_FAILED;
+    }
+}
+
+
 void
 qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason)
 {
@@ -1172,6 +1246,8 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason)
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vm->id = -1;
     vm->def->id = -1;
+    qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
+                            qemuProcessStoppedDetail(reason));
 }
 
 

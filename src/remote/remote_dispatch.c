@@ -583,6 +583,152 @@ remoteDomainGetMessages(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret G_GNUC
 }
 
 
+/* ---- events ---- */
+
+/* Queues event @ev of registration @callbackID to the client @opaque: runs on the
+ * emitting thread (an API worker or the monitor's event thread) and only encodes. */
+static void
+remoteEventDeliver(int callbackID, const virDomainEventMsg *ev, void *opaque)
+{
+    virNetServerClient *client = opaque;
+    virNetRemoteDomain dom = { .name = (char *)ev->name, .id = ev->id };
+
+    if (virNetServerClientIsClosed(client))
+        return;
+    memcpy(dom.uuid, ev->uuid, VIR_NET_UUID_BUFLEN);
+    switch (ev->eventID) {
+    case VIR_DOMAIN_EVENT_ID_LIFECYCLE: {
+        remoteDomainEventCallbackLifecycleMsg msg = {
+            .callbackID = callbackID, .dom = dom, .event = ev->event, .detail = ev->detail,
+        };
+
+        virNetServerClientSendEvent(client, VIR_NET_PROGRAM_REMOTE, 1,
+                                    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+                                    (xdrproc_t)remoteXDRDomainEventCallbackLifecycleMsg, &msg);
+        break;
+    }
+    case VIR_DOMAIN_EVENT_ID_REBOOT: {
+        remoteDomainEventCallbackRebootMsg msg = { .callbackID = callbackID, .dom = dom };
+
+        virNetServerClientSendEvent(client, VIR_NET_PROGRAM_REMOTE, 1,
+                                    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
+                                    (xdrproc_t)remoteXDRDomainEventCallbackRebootMsg, &msg);
+        break;
+    }
+    case VIR_DOMAIN_EVENT_BROKER_ID_QMP: {
+        qemuDomainMonitorEventMsg msg = {
+            .callbackID = callbackID, .dom = dom, .event = (char *)ev->qmpEvent,
+            .seconds = ev->seconds, .micros = ev->micros, .details = (char *)ev->details,
+        };
+
+        virNetServerClientSendEvent(client, VIR_NET_PROGRAM_QEMU, 1,
+                                    QEMU_PROC_DOMAIN_MONITOR_EVENT,
+                                    (xdrproc_t)remoteXDRQemuDomainMonitorEventMsg, &msg);
+        break;
+    }
+    default:
+        /* Registered (virsh event --all asks for every id) but never emitted. */
+        break;
+    }
+}
+
+
+/* Registers @client for @eventID (filtered by @dom and @qmpEvent) and stores the
+ * callback id in @ret. */
+static int
+remoteEventRegister(qemuDriver *driver, virNetServerClient *client, int eventID,
+                    const virNetRemoteDomain *dom, const char *qmpEvent,
+                    unsigned int flags, remoteInt *ret)
+{
+    int id;
+
+    id = virDomainEventBrokerRegister(driver->events, eventID, dom ? dom->uuid : NULL,
+                                      qmpEvent, flags, client, remoteEventDeliver,
+                                      virNetServerClientRef(client),
+                                      (GDestroyNotify)virNetServerClientUnref);
+    if (id < 0) {
+        virNetServerClientUnref(client);
+        return -1;
+    }
+    /* A client that closed meanwhile may have run its close hook already. */
+    if (virNetServerClientIsClosed(client))
+        virDomainEventBrokerDeregisterOwner(driver->events, client);
+    ret->value = id;
+    return 0;
+}
+
+
+static int
+remoteConnectDomainEventCallbackRegisterAny(virNetServer *server G_GNUC_UNUSED,
+                                            virNetServerClient *client,
+                                            virNetMessage *msg G_GNUC_UNUSED,
+                                            void *args, void *ret, void *opaque)
+{
+    remoteDomainEventCallbackRegisterAnyArgs *a = args;
+
+    return remoteEventRegister(opaque, client, a->eventID, a->dom, NULL, 0, ret);
+}
+
+
+static int
+remoteConnectDomainEventCallbackDeregisterAny(virNetServer *server G_GNUC_UNUSED,
+                                              virNetServerClient *client,
+                                              virNetMessage *msg G_GNUC_UNUSED,
+                                              void *args, void *ret G_GNUC_UNUSED,
+                                              void *opaque)
+{
+    qemuDriver *driver = opaque;
+
+    return virDomainEventBrokerDeregister(driver->events, client,
+                                          ((remoteInt *)args)->value, false);
+}
+
+
+static int
+remoteQemuConnectDomainMonitorEventRegister(virNetServer *server G_GNUC_UNUSED,
+                                            virNetServerClient *client,
+                                            virNetMessage *msg G_GNUC_UNUSED,
+                                            void *args, void *ret, void *opaque)
+{
+    qemuDomainMonitorEventRegisterArgs *a = args;
+
+    return remoteEventRegister(opaque, client, VIR_DOMAIN_EVENT_BROKER_ID_QMP, a->dom,
+                               a->event, a->flags, ret);
+}
+
+
+static int
+remoteQemuConnectDomainMonitorEventDeregister(virNetServer *server G_GNUC_UNUSED,
+                                              virNetServerClient *client,
+                                              virNetMessage *msg G_GNUC_UNUSED,
+                                              void *args, void *ret G_GNUC_UNUSED,
+                                              void *opaque)
+{
+    qemuDriver *driver = opaque;
+
+    return virDomainEventBrokerDeregister(driver->events, client,
+                                          ((remoteInt *)args)->value, true);
+}
+
+
+/* A closed client's registrations go, with the references they hold on it. */
+static void
+remoteClientClosed(virNetServerClient *client, void *opaque)
+{
+    qemuDriver *driver = opaque;
+
+    virDomainEventBrokerDeregisterOwner(driver->events, client);
+}
+
+
+static void
+remoteClientInit(virNetServer *server G_GNUC_UNUSED, virNetServerClient *client,
+                 void *opaque)
+{
+    virNetServerClientSetCloseHook(client, remoteClientClosed, opaque);
+}
+
+
 /* ---- QEMU program ---- */
 
 static int
@@ -699,6 +845,12 @@ static const virNetServerProcedure remoteProcedures[] = {
     PROC(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, remoteConnectListAllDomains,
          remoteListAllDomainsArgs, remoteXDRListAllDomainsArgs,
          remoteListAllDomainsRet, remoteXDRListAllDomainsRet),
+    PROC(REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+         remoteConnectDomainEventCallbackRegisterAny,
+         remoteDomainEventCallbackRegisterAnyArgs,
+         remoteXDRDomainEventCallbackRegisterAnyArgs, remoteInt, remoteXDRInt),
+    PROC_NORET(REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+               remoteConnectDomainEventCallbackDeregisterAny, remoteInt, remoteXDRInt),
     PROC(REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, remoteDomainDefineXMLFlags,
          remoteStringFlagsArgs, remoteXDRStringFlagsArgs, remoteDomainMsg, remoteXDRDomainMsg),
     { REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, remoteNoop, 0, NULL, 0, NULL },
@@ -712,6 +864,12 @@ static const virNetServerProcedure qemuProcedures[] = {
     PROC(QEMU_PROC_DOMAIN_MONITOR_COMMAND, remoteQemuDomainMonitorCommand,
          qemuDomainMonitorCommandArgs, remoteXDRQemuDomainMonitorCommandArgs,
          remoteNonNullString, remoteXDRNonNullStringMsg),
+    PROC(QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER,
+         remoteQemuConnectDomainMonitorEventRegister,
+         qemuDomainMonitorEventRegisterArgs, remoteXDRQemuDomainMonitorEventRegisterArgs,
+         remoteInt, remoteXDRInt),
+    PROC_NORET(QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER,
+               remoteQemuConnectDomainMonitorEventDeregister, remoteInt, remoteXDRInt),
 };
 
 
@@ -723,5 +881,6 @@ remoteDispatchRegister(virNetServer *server, qemuDriver *driver)
         virNetServerAddProgram(server, VIR_NET_PROGRAM_QEMU, 1, qemuProcedures,
                                G_N_ELEMENTS(qemuProcedures), driver) < 0)
         return -1;
+    virNetServerSetClientInitHook(server, remoteClientInit, driver);
     return 0;
 }

@@ -151,3 +151,51 @@ remoteXDRQemuDomainMonitorCommandArgs(XDR *xdrs, qemuDomainMonitorCommandArgs *p
            virNetXDRNonNullString(xdrs, &p->cmd) &&
            xdr_u_int(xdrs, &p->flags);
 }
+
+
+bool_t
+remoteXDRDomainEventCallbackRegisterAnyArgs(XDR *xdrs,
+                                            remoteDomainEventCallbackRegisterAnyArgs *p)
+{
+    return xdr_int(xdrs, &p->eventID) &&
+           virNetXDRDomain(xdrs, &p->dom);
+}
+
+
+bool_t
+remoteXDRDomainEventCallbackLifecycleMsg(XDR *xdrs, remoteDomainEventCallbackLifecycleMsg *p)
+{
+    return xdr_int(xdrs, &p->callbackID) &&
+           virNetXDRNonNullDomain(xdrs, &p->dom) &&
+           xdr_int(xdrs, &p->event) &&
+           xdr_int(xdrs, &p->detail);
+}
+
+
+bool_t
+remoteXDRDomainEventCallbackRebootMsg(XDR *xdrs, remoteDomainEventCallbackRebootMsg *p)
+{
+    return xdr_int(xdrs, &p->callbackID) &&
+           virNetXDRNonNullDomain(xdrs, &p->dom);
+}
+
+
+bool_t
+remoteXDRQemuDomainMonitorEventRegisterArgs(XDR *xdrs, qemuDomainMonitorEventRegisterArgs *p)
+{
+    return virNetXDRDomain(xdrs, &p->dom) &&
+           virNetXDRString(xdrs, &p->event) &&
+           xdr_u_int(xdrs, &p->flags);
+}
+
+
+bool_t
+remoteXDRQemuDomainMonitorEventMsg(XDR *xdrs, qemuDomainMonitorEventMsg *p)
+{
+    return xdr_int(xdrs, &p->callbackID) &&
+           virNetXDRNonNullDomain(xdrs, &p->dom) &&
+           virNetXDRNonNullString(xdrs, &p->event) &&
+           xdr_int64_t(xdrs, &p->seconds) &&
+           xdr_u_int(xdrs, &p->micros) &&
+           virNetXDRString(xdrs, &p->details);
+}

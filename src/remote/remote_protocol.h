@@ -51,6 +51,10 @@ typedef enum {
     REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
     REMOTE_PROC_DOMAIN_RESET = 245,
     REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
+    REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY = 316,
+    REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY = 317,
+    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE = 318,
+    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT = 319,
     REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
     REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
@@ -60,6 +64,9 @@ typedef enum {
 /* Procedure numbers of the QEMU program (qemu_protocol.x). */
 typedef enum {
     QEMU_PROC_DOMAIN_MONITOR_COMMAND = 1,
+    QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER = 4,
+    QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER = 5,
+    QEMU_PROC_DOMAIN_MONITOR_EVENT = 6,
 } qemuProcedure;
 
 /* Bounds of libvirt's protocol (REMOTE_AUTH_TYPE_LIST_MAX and so on). */
@@ -166,3 +173,53 @@ typedef struct {
     unsigned int flags;
 } qemuDomainMonitorCommandArgs;
 bool_t remoteXDRQemuDomainMonitorCommandArgs(XDR *xdrs, qemuDomainMonitorCommandArgs *p);
+
+/* remote_connect_domain_event_callback_register_any_args {int eventID;
+ * remote_domain dom}. */
+typedef struct {
+    int eventID;
+    virNetRemoteDomain *dom;
+} remoteDomainEventCallbackRegisterAnyArgs;
+bool_t remoteXDRDomainEventCallbackRegisterAnyArgs(XDR *xdrs,
+                                                   remoteDomainEventCallbackRegisterAnyArgs *p);
+
+/* remote_domain_event_callback_lifecycle_msg {int callbackID;
+ * remote_domain_event_lifecycle_msg {remote_nonnull_domain dom; int event; int detail}}. */
+typedef struct {
+    int callbackID;
+    virNetRemoteDomain dom;
+    int event;
+    int detail;
+} remoteDomainEventCallbackLifecycleMsg;
+bool_t remoteXDRDomainEventCallbackLifecycleMsg(XDR *xdrs,
+                                                remoteDomainEventCallbackLifecycleMsg *p);
+
+/* remote_domain_event_callback_reboot_msg {int callbackID;
+ * remote_domain_event_reboot_msg {remote_nonnull_domain dom}}. */
+typedef struct {
+    int callbackID;
+    virNetRemoteDomain dom;
+} remoteDomainEventCallbackRebootMsg;
+bool_t remoteXDRDomainEventCallbackRebootMsg(XDR *xdrs, remoteDomainEventCallbackRebootMsg *p);
+
+/* qemu_connect_domain_monitor_event_register_args {remote_domain dom;
+ * remote_string event; unsigned int flags}. */
+typedef struct {
+    virNetRemoteDomain *dom;
+    char *event;
+    unsigned int flags;
+} qemuDomainMonitorEventRegisterArgs;
+bool_t remoteXDRQemuDomainMonitorEventRegisterArgs(XDR *xdrs,
+                                                   qemuDomainMonitorEventRegisterArgs *p);
+
+/* qemu_domain_monitor_event_msg {int callbackID; remote_nonnull_domain dom;
+ * remote_nonnull_string event; hyper seconds; unsigned int micros; remote_string details}. */
+typedef struct {
+    int callbackID;
+    virNetRemoteDomain dom;
+    char *event;
+    int64_t seconds;
+    unsigned int micros;
+    char *details;
+} qemuDomainMonitorEventMsg;
+bool_t remoteXDRQemuDomainMonitorEventMsg(XDR *xdrs, qemuDomainMonitorEventMsg *p);
