@@ -172,12 +172,14 @@ testLifecycle(void)
     vm = qemuDomainLookupByName(fix.driver, "drv1");
     g_assert_nonnull(vm);
     pid = vm->pid;
-    g_assert_cmpint(vm->id, >, 0);
+    /* libvirt's numbering: the first domain started by this driver is 1. */
+    g_assert_cmpint(vm->id, ==, 1);
     idattr = g_strdup_printf("id='%d'", vm->id);
     virDomainObjEndAPI(&vm);
     g_assert_true(virProcessIsAlive(pid));
-    vm = qemuDomainLookupByID(fix.driver, pid);
+    vm = qemuDomainLookupByID(fix.driver, 1);
     g_assert_nonnull(vm);
+    g_assert_cmpint(vm->pid, ==, pid);
     virDomainObjEndAPI(&vm);
 
     virTestAssertOK(qemuDomainSuspend(fix.driver, "drv1"));

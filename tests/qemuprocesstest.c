@@ -307,6 +307,7 @@ testReconnect(void)
     g_autoptr(qemuDomainStatus) status = NULL;
     virDomainObj *vm;
     pid_t pid;
+    int id;
     int reason;
 
     fixtureSetUp(&fix);
@@ -314,7 +315,10 @@ testReconnect(void)
     virObjectLock(vm);
     virTestAssertOK(qemuProcessStart(&fix.driver, vm));
     pid = vm->pid;
+    id = vm->id;
     forgetDomain(vm);
+    /* A new driver: its own ids start over, but a domain taken over keeps its id. */
+    fix.driver.lastDomainId = 0;
 
     g_assert_true(virProcessIsAlive(pid));
     g_assert_true(testHostFlags("macvtap0") & IFF_PROMISC);
@@ -326,6 +330,8 @@ testReconnect(void)
     virTestAssertOK(qemuProcessReconnect(&fix.driver, vm, status));
     g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_RUNNING);
     g_assert_cmpint(vm->pid, ==, pid);
+    g_assert_cmpint(vm->id, ==, id);
+    g_assert_cmpint(fix.driver.lastDomainId, ==, id);
     g_assert_true(testHostFlags("macvtap0") & IFF_PROMISC);
     assertRunningThenDestroy(&fix, vm);
     g_assert_false(virProcessIsAlive(pid));

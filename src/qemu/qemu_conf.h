@@ -25,6 +25,7 @@ struct _qemuDriver {
     char *defaultEmulator;         /* from the config file, or NULL */
     bool kvm;                      /* /dev/kvm is usable */
     unsigned int monitorReplyTimeoutMs;  /* 0: QEMU_MONITOR_REPLY_TIMEOUT_MS */
+    gint lastDomainId;             /* ids of running domains count up from 1 */
     virDomainObjList *domains;
     virEventThread *eventThread;   /* runs every domain's monitor I/O */
     virWorkQueue *workers;         /* runs qemuProcessEventHandler */

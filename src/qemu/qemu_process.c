@@ -736,6 +736,27 @@ qemuProcessEventHandler(void *data, void *opaque)
 
 /* ---- lifecycle: start and stop ---- */
 
+/* A running domain's id, as libvirt numbers them: 1, 2, 3, ... in start order,
+ * never reused while the driver lives. */
+static int
+qemuProcessAllocDomainId(qemuDriver *driver)
+{
+    return g_atomic_int_add(&driver->lastDomainId, 1) + 1;
+}
+
+
+/* A domain taken over keeps its id; later ids count on from above it. */
+static void
+qemuProcessReserveDomainId(qemuDriver *driver, int id)
+{
+    int last;
+
+    do {
+        last = g_atomic_int_get(&driver->lastDomainId);
+    } while (last < id && !g_atomic_int_compare_and_exchange(&driver->lastDomainId, last, id));
+}
+
+
 char *
 qemuProcessStatusPath(qemuDriver *driver, virDomainObj *vm)
 {
@@ -1150,7 +1171,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     if (driver->monitorReplyTimeoutMs)
         qemuMonitorSetReplyTimeout(mon, driver->monitorReplyTimeoutMs);
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
-    vm->id = vm->pid;
+    vm->id = qemuProcessAllocDomainId(driver);
     vm->def->id = vm->id;
 
     /* Arm every trusted NIC's event and mirror its state before the guest runs. */
@@ -1266,7 +1287,9 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
 
     vm->runId = status->runId;
     vm->pid = status->pid;
-    vm->id = status->pid;
+    /* The live XML recorded the id; files from before ids were recorded get one. */
+    vm->id = vm->def->id > 0 ? vm->def->id : qemuProcessAllocDomainId(driver);
+    qemuProcessReserveDomainId(driver, vm->id);
     vm->def->id = vm->id;
     g_free(priv->monitorPath);
     priv->monitorPath = g_strdup(status->monitorPath);
