@@ -3,15 +3,14 @@
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
-QVIRTD = None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qvirtdharness import QvirtdHarness, pid_alive, wait_for  # noqa: E402
 
 DOMAIN_XML = """<domain type='qemu'>
   <name>virshtest</name>
@@ -32,107 +31,16 @@ DOMAIN_XML = """<domain type='qemu'>
 </domain>
 """
 
-# The daemon runs in a network and mount namespace of its own, with a fresh sysfs and
-# a veth pair to put the guest's macvtap on; the namespace dies with its processes.
-NAMESPACE_SCRIPT = """set -e
-mount --make-rprivate /
-mount -t sysfs sysfs /sys
-ip link set lo up
-ip link add vt-host0 type veth peer name vt-peer0
-ip link set vt-host0 up
-ip link set vt-peer0 up
-exec "$@"
-"""
 
-
-def wait_for(pred, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
-
-
-def pids_of_children(pid):
-    """Every descendant of @pid, from /proc."""
-    children = {}
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
-        try:
-            with open('/proc/%s/stat' % entry) as f:
-                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            out.append(c)
-            todo.append(c)
-    return out
-
-
-class VirshTest(unittest.TestCase):
+class VirshTest(QvirtdHarness, unittest.TestCase):
     def setUp(self):
         # No skipping: the suite runs as root with libvirt-clients installed
         # (.ci/packages.txt); anything else is a broken setup and must show.
         self.assertTrue(shutil.which('virsh'), 'virsh (libvirt-clients) is not installed')
-        self.assertEqual(os.geteuid(), 0, 'the network namespace needs root')
-        self.tmp = tempfile.TemporaryDirectory(prefix='qvirt-virshtest-')
-        self.root = self.tmp.name
-        self.sock = os.path.join(self.root, 'run', 'qvirt', 'qvirtd-sock')
-        self.uri = 'qemu+unix:///system?socket=' + self.sock
-        self.logpath = os.path.join(self.root, 'daemon.log')
-        self.log = open(self.logpath, 'w+')
-        env = dict(os.environ, QVIRT_DEBUG='2', QVIRT_LOG_OUTPUTS='2:stderr')
-        self.daemon = subprocess.Popen(
-            ['unshare', '--net', '--mount', 'sh', '-c', NAMESPACE_SCRIPT, 'sh',
-             QVIRTD, '--root', self.root],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.qemu_pids = []
-        if not wait_for(lambda: os.path.exists(self.sock) or self.daemon.poll() is not None,
-                        timeout=20) or not os.path.exists(self.sock):
-            self.fail('qvirtd did not start:\n' + self.daemon_log())
+        self.setup_daemon('qvirt-virshtest-')
 
     def tearDown(self):
-        pids = pids_of_children(self.daemon.pid) if self.daemon.poll() is None else []
-        status = None
-        if self.daemon.poll() is None:
-            # A clean stop (guests keep running) lets sanitizer builds report leaks.
-            self.daemon.send_signal(signal.SIGTERM)
-            try:
-                status = self.daemon.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.daemon.kill()
-                self.daemon.wait()
-        for pid in pids + self.qemu_pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        log = self.daemon_log()
-        self.log.close()
-        self.tmp.cleanup()
-        self.assertEqual(status, 0, 'qvirtd did not stop cleanly:\n' + log[-4000:])
-        self.assertNotIn('Sanitizer', log)
-
-    def find_qemu(self):
-        """The QEMU processes the daemon started, to kill in tearDown whatever happens."""
-        pids = []
-        for pid in pids_of_children(self.daemon.pid):
-            try:
-                with open('/proc/%d/comm' % pid) as f:
-                    if f.read().startswith('qemu'):
-                        pids.append(pid)
-            except OSError:
-                pass
-        return pids
-
-    def daemon_log(self):
-        with open(self.logpath) as f:
-            return f.read()
+        self.teardown_daemon()
 
     def virsh(self, *args, rc=0):
         env = dict(os.environ)
@@ -359,7 +267,62 @@ class VirshTest(unittest.TestCase):
         self.virsh('destroy', 'virshtrans')
         self.assertEqual(self.list_rows('--all'), [])
 
+    def qemu_of_root(self):
+        """The live QEMU processes whose command line names our --root, from /proc."""
+        pids = []
+        for entry in os.listdir('/proc'):
+            if not entry.isdigit() or not pid_alive(int(entry)):
+                continue
+            try:
+                with open('/proc/%s/cmdline' % entry, 'rb') as f:
+                    args = f.read().decode(errors='replace').split('\0')
+            except OSError:
+                continue
+            if os.path.basename(args[0]).startswith('qemu') and \
+                    any(self.root in a for a in args):
+                pids.append(int(entry))
+        return pids
+
+    def test_daemon_restart(self):
+        """A domain running before qvirtd restarts is running and controllable after it."""
+        xml = os.path.join(self.root, 'dom.xml')
+        with open(xml, 'w') as f:
+            f.write(DOMAIN_XML)
+        self.virsh('define', xml)
+        self.virsh('start', 'virshtest')
+        self.qemu_pids = self.find_qemu()
+        self.assertEqual(len(self.qemu_pids), 1, self.qemu_pids)
+        qemu_pid = self.qemu_pids[0]
+        rows = self.list_rows()
+        self.assertEqual([(n, s) for _, n, s in rows], [('virshtest', 'running')])
+        domid = rows[0][0]
+
+        self.assertEqual(self.stop_daemon(), 0,
+                         'qvirtd did not stop cleanly:\n' + self.daemon_log()[-4000:])
+        self.assertTrue(pid_alive(qemu_pid), 'QEMU died with qvirtd')
+        self.start_daemon()
+
+        self.assertEqual(self.list_rows(), [(domid, 'virshtest', 'running')])
+        self.assertEqual(self.virsh('domstate', 'virshtest').stdout.strip(), 'running')
+        self.assertEqual(self.virsh('domid', 'virshtest').stdout.strip(), domid)
+        self.assertTrue(pid_alive(qemu_pid), 'QEMU died across the restart')
+        # The same QEMU: the only one whose command line names this root.
+        self.assertEqual(self.qemu_of_root(), [qemu_pid])
+        r = self.virsh('qemu-monitor-command', 'virshtest', '{"execute":"query-status"}')
+        self.assertRegex(r.stdout, r'"status":\s*"running"')
+        self.virsh('suspend', 'virshtest')
+        self.assertEqual(self.virsh('domstate', 'virshtest').stdout.strip(), 'paused')
+        self.virsh('resume', 'virshtest')
+        self.assertIn("id='%s'" % domid, self.virsh('dumpxml', 'virshtest').stdout)
+
+        self.assertIn('destroyed', self.virsh('destroy', 'virshtest').stdout)
+        self.assertTrue(wait_for(lambda: not pid_alive(qemu_pid), 10),
+                        'QEMU %d still running after destroy' % qemu_pid)
+        self.assertEqual(self.qemu_of_root(), [])
+        self.assertEqual(self.list_rows('--all'), [('-', 'virshtest', 'shut off')])
+        self.virsh('undefine', 'virshtest')
+
 
 if __name__ == '__main__':
-    QVIRTD = os.path.abspath(sys.argv.pop(1))
+    QvirtdHarness.qvirtd = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

@@ -1,0 +1,155 @@
+# qvirtdharness.py: runs qvirtd under --root in a network and mount namespace of its own,
+# for the daemon test suite (virshtest.py, pylibvirttest.py).
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+# The namespace has a fresh sysfs and a veth pair to put the guest's macvtap on.  A holder
+# process (sleep) keeps it alive, so that qvirtd can be stopped and started again inside it
+# (nsenter); the namespace dies with its last process.
+NAMESPACE_SCRIPT = """set -e
+mount --make-rprivate /
+mount -t sysfs sysfs /sys
+ip link set lo up
+ip link add vt-host0 type veth peer name vt-peer0
+ip link set vt-host0 up
+ip link set vt-peer0 up
+exec "$@"
+"""
+
+
+def wait_for(pred, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+def pids_of_children(pid):
+    """Every descendant of @pid, from /proc."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def pid_alive(pid):
+    """Whether @pid exists and is not a zombie."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
+def kill_pid(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class QvirtdHarness:
+    """A unittest.TestCase mixin: setup_daemon() in setUp, teardown_daemon() in tearDown."""
+
+    qvirtd = None
+
+    def setup_daemon(self, prefix):
+        self.assertEqual(os.geteuid(), 0, 'the network namespace needs root')
+        self.tmp = tempfile.TemporaryDirectory(prefix=prefix)
+        self.root = self.tmp.name
+        self.sock = os.path.join(self.root, 'run', 'qvirt', 'qvirtd-sock')
+        self.uri = 'qemu+unix:///system?socket=' + self.sock
+        self.logpath = os.path.join(self.root, 'daemon.log')
+        self.log = open(self.logpath, 'w+')
+        self.qemu_pids = []
+        self.daemon = None
+        self.stop_status = []
+        self.holder = subprocess.Popen(
+            ['unshare', '--net', '--mount', 'sh', '-c', NAMESPACE_SCRIPT, 'sh',
+             'sleep', 'infinity'],
+            stdout=self.log, stderr=subprocess.STDOUT)
+
+        def ready():
+            try:
+                with open('/proc/%d/comm' % self.holder.pid) as f:
+                    return f.read().strip() == 'sleep'
+            except OSError:
+                return False
+        if not wait_for(lambda: ready() or self.holder.poll() is not None, 20) or \
+                self.holder.poll() is not None:
+            self.fail('the namespace did not come up:\n' + self.daemon_log())
+        self.start_daemon()
+
+    def start_daemon(self):
+        """Starts qvirtd inside the namespace and waits for its socket."""
+        env = dict(os.environ, QVIRT_DEBUG='2', QVIRT_LOG_OUTPUTS='2:stderr')
+        self.daemon = subprocess.Popen(
+            ['nsenter', '--target', str(self.holder.pid), '--net', '--mount',
+             self.qvirtd, '--root', self.root],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        if not wait_for(lambda: os.path.exists(self.sock) or self.daemon.poll() is not None,
+                        timeout=20) or self.daemon.poll() is not None:
+            self.fail('qvirtd did not start:\n' + self.daemon_log())
+
+    def stop_daemon(self):
+        """Stops qvirtd cleanly (guests keep running); returns its exit status."""
+        status = None
+        if self.daemon.poll() is None:
+            # A clean stop lets sanitizer builds report leaks.
+            self.daemon.send_signal(signal.SIGTERM)
+            try:
+                status = self.daemon.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.daemon.kill()
+                self.daemon.wait()
+        self.stop_status.append(status)
+        return status
+
+    def teardown_daemon(self):
+        pids = []
+        if self.daemon is not None:
+            pids = pids_of_children(self.daemon.pid) if self.daemon.poll() is None else []
+            self.stop_daemon()
+        for pid in pids + self.qemu_pids:
+            kill_pid(pid)
+        self.holder.kill()
+        self.holder.wait()
+        log = self.daemon_log()
+        self.log.close()
+        self.tmp.cleanup()
+        self.assertEqual(self.stop_status, [0] * len(self.stop_status),
+                         'qvirtd did not stop cleanly:\n' + log[-4000:])
+        self.assertNotIn('Sanitizer', log)
+
+    def find_qemu(self):
+        """The QEMU processes the daemon started, to kill in tearDown whatever happens."""
+        pids = []
+        for pid in pids_of_children(self.daemon.pid):
+            try:
+                with open('/proc/%d/comm' % pid) as f:
+                    if f.read().startswith('qemu'):
+                        pids.append(pid)
+            except OSError:
+                pass
+        return pids
+
+    def daemon_log(self):
+        with open(self.logpath) as f:
+            return f.read()
