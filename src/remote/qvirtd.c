@@ -588,6 +588,13 @@ main(int argc, char **argv)
     }
     VIR_INFO("qvirtd ready (config '%s', run dir '%s')", daemon.configFile,
              daemon.paths.runDir);
+    if (!daemon.daemonize) {
+        g_autofree char *sockPath = g_build_filename(daemon.paths.runDir, "qvirtd-sock", NULL);
+
+        /* TRANSLATORS: the second line is a command to copy as is. */
+        g_print(_("qvirtd is ready. Connect with:\n  virsh -c 'qemu+unix:///system?socket=%1$s' list --all\n"),
+                sockPath);
+    }
     g_main_loop_run(daemon.loop);
     daemon.exitStatus = EXIT_SUCCESS;
 
