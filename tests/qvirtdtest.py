@@ -2,6 +2,8 @@
 # qvirtdtest.py: the qvirtd executable: options, pid file, signals, config errors.
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -96,6 +98,49 @@ class QvirtdTest(unittest.TestCase):
         finally:
             if os.path.exists('/proc/%d' % pid):
                 os.kill(pid, signal.SIGKILL)
+
+    def test_socket_activation(self):
+        """qvirtd serves the socket systemd hands it as fd 3 (qvirtd.socket)."""
+        path = os.path.join(self.root, 'activated-sock')
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        listener.listen(8)
+        log = open(os.path.join(self.root, 'daemon-activated.log'), 'w+')
+        fd = listener.fileno()
+
+        def as_fd3():
+            os.dup2(fd, 3)
+
+        # LISTEN_PID must name qvirtd itself: the shell execs it with its own pid.
+        p = subprocess.Popen(['sh', '-c', 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" --root "$1"',
+                              QVIRTD, self.root], env=self.env, stdout=log,
+                             stderr=subprocess.STDOUT, pass_fds=(fd,), preexec_fn=as_fd3)
+        p.logfile = log
+        self.procs.append(p)
+        listener.close()
+        self.assertTrue(wait_for(lambda: 'qvirtd is ready' in self.output(p) or
+                                 p.poll() is not None), self.output(p))
+        self.assertIsNone(p.poll(), self.output(p))
+        # It did not make a socket of its own.
+        self.assertFalse(os.path.exists(os.path.join(self.root, 'run', 'qvirt', 'qvirtd-sock')))
+
+        # A keepalive PING on the inherited socket gets its PONG.
+        keep = 0x6b656570
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as c:
+            c.settimeout(10)
+            c.connect(path)
+            c.sendall(struct.pack('>7I', 28, keep, 1, 1, 2, 0, 0))
+            reply = b''
+            while len(reply) < 28:
+                chunk = c.recv(28 - len(reply))
+                self.assertTrue(chunk, 'qvirtd closed the connection')
+                reply += chunk
+        self.assertEqual(struct.unpack('>7I', reply), (28, keep, 1, 2, 2, 0, 0))
+
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=10), 0, self.output(p))
+        # systemd owns the socket file: qvirtd leaves it.
+        self.assertTrue(os.path.exists(path))
 
     def test_bad_config(self):
         conf = os.path.join(self.root, 'bad.conf')

@@ -451,15 +451,45 @@ qvirtdStartDriver(qvirtd *daemon)
 }
 
 
-/* libvirt's remote protocol on <rundir>/qvirtd-sock, served from the main loop. */
+/* The first fd systemd's socket activation passes (sd_listen_fds(3)). */
+#define QVIRTD_LISTEN_FDS_START 3
+
+/* True when systemd handed this process a listening socket (qvirtd.socket):
+ * LISTEN_PID names us and LISTEN_FDS is at least 1. The variables are removed so
+ * QEMU, started later, never sees them. */
+static bool
+qvirtdSocketActivated(void)
+{
+    const char *pid = g_getenv("LISTEN_PID");
+    const char *fds = g_getenv("LISTEN_FDS");
+    guint64 p = 0;
+    guint64 n = 0;
+    bool ours;
+
+    ours = pid && fds &&
+           g_ascii_string_to_unsigned(pid, 10, 1, G_MAXINT32, &p, NULL) &&
+           g_ascii_string_to_unsigned(fds, 10, 1, 64, &n, NULL) &&
+           (pid_t)p == getpid();
+    g_unsetenv("LISTEN_PID");
+    g_unsetenv("LISTEN_FDS");
+    g_unsetenv("LISTEN_FDNAMES");
+    return ours;
+}
+
+
+/* libvirt's remote protocol on <rundir>/qvirtd-sock (or the socket systemd
+ * passed), served from the main loop. */
 static int
 qvirtdStartServer(qvirtd *daemon)
 {
     g_autofree char *sockPath = g_build_filename(daemon->paths.runDir, "qvirtd-sock", NULL);
 
     daemon->server = virNetServerNew(NULL, QVIRTD_RPC_WORKERS);
-    if (remoteDispatchRegister(daemon->server, daemon->driver) < 0 ||
-        virNetServerListenUNIX(daemon->server, sockPath) < 0)
+    if (remoteDispatchRegister(daemon->server, daemon->driver) < 0)
+        return -1;
+    if (qvirtdSocketActivated())
+        return virNetServerListenFD(daemon->server, QVIRTD_LISTEN_FDS_START);
+    if (virNetServerListenUNIX(daemon->server, sockPath) < 0)
         return -1;
     VIR_INFO("Listening on '%s'", sockPath);
     return 0;

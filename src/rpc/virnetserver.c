@@ -826,6 +826,17 @@ virNetServerGetClientCount(virNetServer *server)
 }
 
 
+/* Accepts clients on listening socket @fd from the server's main context. */
+static void
+virNetServerAttachListener(virNetServer *server, int fd)
+{
+    server->listenFd = fd;
+    server->listenSource = g_unix_fd_source_new(fd, G_IO_IN);
+    g_source_set_callback(server->listenSource, G_SOURCE_FUNC(virNetServerAccept), server, NULL);
+    g_source_attach(server->listenSource, server->ctx);
+}
+
+
 int
 virNetServerListenUNIX(virNetServer *server, const char *path)
 {
@@ -882,12 +893,36 @@ virNetServerListenUNIX(virNetServer *server, const char *path)
         return -1;
     }
 
-    server->listenFd = fd;
     server->path = g_strdup(path);
-    server->listenSource = g_unix_fd_source_new(fd, G_IO_IN);
-    g_source_set_callback(server->listenSource, G_SOURCE_FUNC(virNetServerAccept), server, NULL);
-    g_source_attach(server->listenSource, server->ctx);
+    virNetServerAttachListener(server, fd);
     VIR_INFO("Listening on '%s'", path);
+    return 0;
+}
+
+
+int
+virNetServerListenFD(virNetServer *server, int fd)
+{
+    int type = 0;
+    socklen_t len = sizeof(type);
+
+    if (server->listenFd >= 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("The server is already listening."));
+        return -1;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM) {
+        virReportError(VIR_ERR_RPC,
+                       _("File descriptor %1$d handed to qvirtd is not a stream socket."), fd);
+        return -1;
+    }
+    if (!g_unix_set_fd_nonblocking(fd, TRUE, NULL) || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        virReportSystemError(errno, _("Cannot prepare the listening socket %1$d"), fd);
+        return -1;
+    }
+    /* The socket file belongs to whoever made the socket (systemd): not ours to
+     * remove at shutdown, so no path is recorded. */
+    virNetServerAttachListener(server, fd);
+    VIR_INFO("Listening on inherited socket %d", fd);
     return 0;
 }
 

@@ -92,6 +92,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetServer, virNetServerFree);
  * Call once, before the loop runs. */
 int virNetServerListenUNIX(virNetServer *server, const char *path);
 
+/* Listens on @fd, an already listening stream socket handed over by systemd's
+ * socket activation (LISTEN_FDS). The server takes @fd and never removes the
+ * socket file. Returns 0, or -1 with an error. */
+int virNetServerListenFD(virNetServer *server, int fd);
+
 /* The per-client output queue bound in bytes (default VIR_NET_SERVER_CLIENT_OUTPUT_MAX). */
 void virNetServerSetClientOutputMax(virNetServer *server, size_t bytes);
 
