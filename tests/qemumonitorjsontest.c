@@ -219,6 +219,34 @@ testEventGeneric(void)
 }
 
 
+static bool
+testWantNoEvents(void *opaque)
+{
+    return false;
+}
+
+
+/* With nobody to tell (domainEventWanted false), the generic callback is skipped
+ * and the event's own callback still runs. */
+static void
+testEventGenericUnwanted(void)
+{
+    g_autoptr(qemuMonitorTestRecorder) rec = qemuMonitorTestRecorderNew(true);
+    g_autoptr(qemuMonitorTest) test = qemuMonitorTestNew();
+    qemuMonitorCallbacks cb = *qemuMonitorTestRecordingCallbacks();
+    g_autofree char *got = NULL;
+
+    cb.domainEventWanted = testWantNoEvents;
+    g_assert_nonnull(qemuMonitorTestOpen(test, &cb, rec, 0));
+    qemuMonitorTestSendEvent(test, "NIC_RX_FILTER_CHANGED",
+                             "{\"name\": \"net0\", \"path\": \"/machine/peripheral/net0/virtio-backend\"}");
+    qemuMonitorTestSendEvent(test, "RESUME", NULL);
+    g_assert_true(qemuMonitorTestRecorderWait(rec, 2));
+    got = qemuMonitorTestRecorderTake(rec);
+    g_assert_cmpstr(got, ==, "domainNicRxFilterChanged net0\ndomainResume\n");
+}
+
+
 /* The event lines recorded from QEMU 7.2 decode as QEMU meant them. */
 static void
 testEventsRecorded(void)
@@ -580,6 +608,7 @@ main(int argc, char **argv)
         g_test_add_data_func(path, &eventCases[i], testEventDecode);
     }
     g_test_add_func("/qemumonitorjson/event/generic", testEventGeneric);
+    g_test_add_func("/qemumonitorjson/event/generic-unwanted", testEventGenericUnwanted);
     g_test_add_func("/qemumonitorjson/event/recorded-qemu-7.2", testEventsRecorded);
     g_test_add_func("/qemumonitorjson/command/make", testMakeCommand);
     g_test_add_func("/qemumonitorjson/command/schema-check", testSchemaCheck);

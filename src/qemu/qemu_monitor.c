@@ -619,7 +619,8 @@ qemuMonitorEmitEvent(qemuMonitor *mon, const char *event, long long seconds,
 
     VIR_DEBUG("mon=%p event=%s", mon, event);
     /* Formatting costs; skip it when nobody listens. */
-    if (mon->closed || !mon->cb || !mon->cb->domainEvent)
+    if (mon->closed || !mon->cb || !mon->cb->domainEvent ||
+        (mon->cb->domainEventWanted && !mon->cb->domainEventWanted(mon->callbackOpaque)))
         return;
     if (data)
         details = virJSONValueToString(data, false);

@@ -113,6 +113,10 @@ struct _qemuMonitorCallbacks {
     void (*domainEvent)(qemuMonitor *mon, virDomainObj *vm, const char *event,
                         long long seconds, unsigned int micros, const char *details,
                         void *opaque);
+    /* Whether domainEvent has anyone to tell; false skips formatting the data.
+     * Called without locks on the event thread for every event: keep it to an
+     * atomic read. Unset means always. */
+    bool (*domainEventWanted)(void *opaque);
 
     void (*domainShutdown)(qemuMonitor *mon, virDomainObj *vm, int guest,
                            const char *reason, void *opaque);  /* guest: -1 unknown */

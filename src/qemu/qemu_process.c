@@ -453,10 +453,20 @@ qemuProcessHandleEvent(qemuMonitor *mon, virDomainObj *vm, const char *event,
 }
 
 
+static bool
+qemuProcessWantsEvents(void *opaque)
+{
+    qemuDriver *driver = opaque;
+
+    return virDomainEventBrokerWantsQMP(driver->events);
+}
+
+
 /* Every member is set: each event the monitor decodes reaches the process layer
  * (qemuprocesseventtest checks), and domainEvent every event for API clients. */
 const qemuMonitorCallbacks monitorCallbacks = {
     .domainEvent = qemuProcessHandleEvent,
+    .domainEventWanted = qemuProcessWantsEvents,
     .eofNotify = qemuProcessHandleEOF,
     .errorNotify = qemuProcessHandleMonitorError,
     .domainShutdown = qemuProcessHandleShutdown,
