@@ -8,7 +8,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qvirtdharness import QvirtdHarness, wait_for  # noqa: E402
+from qvirtdharness import QvirtdHarness, domain_xml, wait_for  # noqa: E402
 
 try:
     import libvirt
@@ -17,24 +17,7 @@ except ImportError as e:
     libvirt = None
     LIBVIRT_ERROR = '%s: python3-libvirt is not installed for %s' % (e, sys.executable)
 
-DOMAIN_XML = """<domain type='qemu'>
-  <name>pylibvirttest</name>
-  <uuid>4d1c6b1e-8b1a-4c53-9a0e-2f1f6e1a0c02</uuid>
-  <memory unit='MiB'>64</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-    <interface type='direct' trustGuestRxFilters='yes'>
-      <mac address='52:54:00:ab:cd:22'/>
-      <source dev='vt-host0' mode='bridge'/>
-      <model type='virtio'/>
-    </interface>
-    <controller type='usb' index='0' model='none'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-"""
+DOMAIN_XML = domain_xml('pylibvirttest', '4d1c6b1e-8b1a-4c53-9a0e-2f1f6e1a0c02', '52:54:00:ab:cd:22')
 UUID = '4d1c6b1e-8b1a-4c53-9a0e-2f1f6e1a0c02'
 
 _event_loop_started = False

@@ -153,3 +153,26 @@ class QvirtdHarness:
     def daemon_log(self):
         with open(self.logpath) as f:
             return f.read()
+
+
+def domain_xml(name, uuid, mac):
+    """The test domain both client tests use: q35, 64 MiB, no disks, one trusted
+    virtio NIC as a macvtap on the namespace's veth."""
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <uuid>%s</uuid>
+  <memory unit='MiB'>64</memory>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+  </os>
+  <devices>
+    <interface type='direct' trustGuestRxFilters='yes'>
+      <mac address='%s'/>
+      <source dev='vt-host0' mode='bridge'/>
+      <model type='virtio'/>
+    </interface>
+    <controller type='usb' index='0' model='none'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+""" % (name, uuid, mac)

@@ -10,26 +10,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qvirtdharness import QvirtdHarness, pid_alive, wait_for  # noqa: E402
+from qvirtdharness import QvirtdHarness, domain_xml, pid_alive, wait_for  # noqa: E402
 
-DOMAIN_XML = """<domain type='qemu'>
-  <name>virshtest</name>
-  <uuid>4d1c6b1e-8b1a-4c53-9a0e-2f1f6e1a0c01</uuid>
-  <memory unit='MiB'>64</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-    <interface type='direct' trustGuestRxFilters='yes'>
-      <mac address='52:54:00:ab:cd:21'/>
-      <source dev='vt-host0' mode='bridge'/>
-      <model type='virtio'/>
-    </interface>
-    <controller type='usb' index='0' model='none'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-"""
+DOMAIN_XML = domain_xml('virshtest', '4d1c6b1e-8b1a-4c53-9a0e-2f1f6e1a0c01', '52:54:00:ab:cd:21')
 
 
 class VirshTest(QvirtdHarness, unittest.TestCase):

@@ -194,44 +194,39 @@ remoteNodeGetSecurityModel(REMOTE_UNUSED_HANDLER_ARGS, void *args G_GNUC_UNUSED,
 }
 
 
+/* The reply of a call that hands back one domain: @vm (referenced and locked, or
+ * NULL when the driver reported an error) is encoded and released. */
+static int
+remoteDomainReply(virDomainObj *vm, void *ret)
+{
+    if (!vm)
+        return -1;
+    remoteDomainFromObj(&((remoteDomainMsg *)ret)->dom, vm);
+    virDomainObjEndAPI(&vm);
+    return 0;
+}
+
+
 /* ---- lookups and lists ---- */
 
 static int
 remoteDomainLookupByName(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret, void *opaque)
 {
-    virDomainObj *vm;
-
-    if (!(vm = qemuDomainLookupByName(opaque, ((remoteNonNullString *)args)->str)))
-        return -1;
-    remoteDomainFromObj(&((remoteDomainMsg *)ret)->dom, vm);
-    virDomainObjEndAPI(&vm);
-    return 0;
+    return remoteDomainReply(qemuDomainLookupByName(opaque, ((remoteNonNullString *)args)->str), ret);
 }
 
 
 static int
 remoteDomainLookupByUUID(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret, void *opaque)
 {
-    virDomainObj *vm;
-
-    if (!(vm = qemuDomainLookupByUUID(opaque, ((remoteUUIDArgs *)args)->uuid)))
-        return -1;
-    remoteDomainFromObj(&((remoteDomainMsg *)ret)->dom, vm);
-    virDomainObjEndAPI(&vm);
-    return 0;
+    return remoteDomainReply(qemuDomainLookupByUUID(opaque, ((remoteUUIDArgs *)args)->uuid), ret);
 }
 
 
 static int
 remoteDomainLookupByID(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret, void *opaque)
 {
-    virDomainObj *vm;
-
-    if (!(vm = qemuDomainLookupByID(opaque, ((remoteInt *)args)->value)))
-        return -1;
-    remoteDomainFromObj(&((remoteDomainMsg *)ret)->dom, vm);
-    virDomainObjEndAPI(&vm);
-    return 0;
+    return remoteDomainReply(qemuDomainLookupByID(opaque, ((remoteInt *)args)->value), ret);
 }
 
 
@@ -313,13 +308,7 @@ remoteConnectListAllDomains(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret, v
 static int
 remoteDomainDefineXML(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret, void *opaque)
 {
-    virDomainObj *vm;
-
-    if (!(vm = qemuDomainDefineXML(opaque, ((remoteNonNullString *)args)->str)))
-        return -1;
-    remoteDomainFromObj(&((remoteDomainMsg *)ret)->dom, vm);
-    virDomainObjEndAPI(&vm);
-    return 0;
+    return remoteDomainReply(qemuDomainDefineXML(opaque, ((remoteNonNullString *)args)->str), ret);
 }
 
 
@@ -327,18 +316,13 @@ static int
 remoteDomainDefineXMLFlags(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret, void *opaque)
 {
     remoteStringFlagsArgs *a = args;
-    virDomainObj *vm;
 
     /* VIR_DOMAIN_DEFINE_VALIDATE (1) is what the parser always does. */
     if (a->flags & ~1U) {
         virReportError(VIR_ERR_INVALID_ARG, _("Unsupported flags 0x%1$x."), a->flags & ~1U);
         return -1;
     }
-    if (!(vm = qemuDomainDefineXML(opaque, a->xml)))
-        return -1;
-    remoteDomainFromObj(&((remoteDomainMsg *)ret)->dom, vm);
-    virDomainObjEndAPI(&vm);
-    return 0;
+    return remoteDomainReply(qemuDomainDefineXML(opaque, a->xml), ret);
 }
 
 
@@ -346,17 +330,12 @@ static int
 remoteDomainCreateXML(REMOTE_UNUSED_HANDLER_ARGS, void *args, void *ret, void *opaque)
 {
     remoteStringFlagsArgs *a = args;
-    virDomainObj *vm;
 
     if (a->flags) {
         virReportError(VIR_ERR_INVALID_ARG, _("Unsupported flags 0x%1$x."), a->flags);
         return -1;
     }
-    if (!(vm = qemuDomainCreateXML(opaque, a->xml)))
-        return -1;
-    remoteDomainFromObj(&((remoteDomainMsg *)ret)->dom, vm);
-    virDomainObjEndAPI(&vm);
-    return 0;
+    return remoteDomainReply(qemuDomainCreateXML(opaque, a->xml), ret);
 }
 
 
