@@ -776,8 +776,13 @@ qemuProcessStatusPath(qemuDriver *driver, virDomainObj *vm)
 }
 
 
-/* Opens the character device of macvtap @ifname. udev makes /dev/tapN where it
- * runs; elsewhere (containers, CI) qvirt makes the node itself from sysfs. */
+/*
+ * Opens the character device of macvtap @ifname. Its numbers come from sysfs;
+ * /dev/tapN (N = ifindex) is used only when it carries those numbers, because
+ * ifindexes are per network namespace while /dev is not: another namespace's
+ * macvtap with the same index may own that name. Otherwise (no udev, or such a
+ * clash) qvirt makes a private node in its state folder.
+ */
 static int
 qemuProcessOpenMacvtap(qemuDriver *driver, const char *ifname)
 {
@@ -786,19 +791,13 @@ qemuProcessOpenMacvtap(qemuDriver *driver, const char *ifname)
     g_autofree char *numbers = NULL;
     g_autofree char *node = NULL;
     unsigned int major, minor;
+    struct stat sb;
     int ifindex;
     int fd;
 
     if (virNetlinkLinkIndex(ifname, &ifindex) < 0)
         return -1;
     devPath = g_strdup_printf("/dev/tap%d", ifindex);
-    if ((fd = open(devPath, O_RDWR | O_CLOEXEC)) >= 0)
-        return fd;
-    if (errno != ENOENT) {
-        virReportSystemError(errno, _("Cannot open '%1$s' of macvtap '%2$s'"), devPath, ifname);
-        return -1;
-    }
-
     sysPath = g_strdup_printf("/sys/class/net/%s/macvtap/tap%d/dev", ifname, ifindex);
     if (!g_file_get_contents(sysPath, &numbers, NULL, NULL) ||
         sscanf(numbers, "%u:%u", &major, &minor) != 2) {
@@ -807,6 +806,15 @@ qemuProcessOpenMacvtap(qemuDriver *driver, const char *ifname)
                        ifname, sysPath);
         return -1;
     }
+
+    if (stat(devPath, &sb) == 0 && S_ISCHR(sb.st_mode) &&
+        sb.st_rdev == makedev(major, minor)) {
+        if ((fd = open(devPath, O_RDWR | O_CLOEXEC)) < 0)
+            virReportSystemError(errno, _("Cannot open '%1$s' of macvtap '%2$s'"),
+                                 devPath, ifname);
+        return fd;
+    }
+
     node = g_strdup_printf("%s/tap%d", driver->stateDir, ifindex);
     unlink(node);
     if (mknod(node, S_IFCHR | 0600, makedev(major, minor)) < 0) {
