@@ -1,9 +1,11 @@
 # qvirtdharness.py: runs qvirtd under --root in a network and mount namespace of its own,
 # for the daemon test suite (virshtest.py, pylibvirttest.py).
 import os
+import re
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 # The namespace has a fresh sysfs and a veth pair to put the guest's macvtap on.  A holder
@@ -81,6 +83,8 @@ class QvirtdHarness:
         self.qemu_pids = []
         self.daemon = None
         self.stop_status = []
+        self.listeners = []
+        self.addCleanup(self.stop_listeners)
         self.holder = subprocess.Popen(
             ['unshare', '--net', '--mount', 'sh', '-c', NAMESPACE_SCRIPT, 'sh',
              'sleep', 'infinity'],
@@ -99,7 +103,7 @@ class QvirtdHarness:
 
     def start_daemon(self):
         """Starts qvirtd inside the namespace and waits for its socket."""
-        env = dict(os.environ, QVIRT_DEBUG='2', QVIRT_LOG_OUTPUTS='2:stderr')
+        env = dict(os.environ, QVIRT_DEBUG=os.environ.get('QVIRT_TEST_DEBUG', '2'), QVIRT_LOG_OUTPUTS='1:stderr')
         self.daemon = subprocess.Popen(
             ['nsenter', '--target', str(self.holder.pid), '--net', '--mount',
              self.qvirtd, '--root', self.root],
@@ -149,6 +153,78 @@ class QvirtdHarness:
             except OSError:
                 pass
         return pids
+
+    def qemu_of_root(self):
+        """The live QEMU processes whose command line names our --root, from /proc."""
+        pids = []
+        for entry in os.listdir('/proc'):
+            if not entry.isdigit() or not pid_alive(int(entry)):
+                continue
+            try:
+                with open('/proc/%s/cmdline' % entry, 'rb') as f:
+                    args = f.read().decode(errors='replace').split('\0')
+            except OSError:
+                continue
+            if os.path.basename(args[0]).startswith('qemu') and \
+                    any(self.root in a for a in args):
+                pids.append(int(entry))
+        return pids
+
+    def virsh(self, *args, rc=0):
+        env = dict(os.environ)
+        env.pop('LIBVIRT_DEFAULT_URI', None)
+        r = subprocess.run(['virsh', '-c', self.uri, *args], capture_output=True, text=True,
+                           timeout=60, env=env)
+        self.assertEqual(r.returncode, rc,
+                         'virsh %s: rc %d\nstdout: %s\nstderr: %s\ndaemon log:\n%s' %
+                         (' '.join(args), r.returncode, r.stdout, r.stderr,
+                          self.daemon_log()[-4000:]))
+        return r
+
+    def list_rows(self, *args):
+        """The data rows of virsh list, as (id, name, state) tuples."""
+        out = self.virsh('list', *args).stdout.splitlines()
+        rows = []
+        for line in out[2:]:
+            if line.strip():
+                parts = line.split(None, 2)
+                rows.append(tuple(p.strip() for p in parts))
+        return rows
+
+    def listen(self, *args):
+        """Starts `virsh ARGS` in the background; returns it and the list its output
+        lines are appended to as they come."""
+        env = dict(os.environ)
+        env.pop('LIBVIRT_DEFAULT_URI', None)
+        proc = subprocess.Popen(['virsh', '-c', self.uri, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
+        self.listeners.append(proc)
+        lines = []
+
+        def reader():
+            for line in proc.stdout:
+                lines.append(line.rstrip('\n'))
+        threading.Thread(target=reader, daemon=True).start()
+        return proc, lines
+
+    def stop_listeners(self):
+        for proc in self.listeners:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            proc.stdout.close()
+
+    def wait_line(self, lines, pattern, start=0, timeout=10.0):
+        """The index of the first line from @start matching @pattern."""
+        def find():
+            for i, line in enumerate(lines[start:], start):
+                if re.search(pattern, line):
+                    return i
+            return None
+        if not wait_for(lambda: find() is not None, timeout):
+            self.fail('no line matching %r in:\n%s\ndaemon log:\n%s' %
+                      (pattern, '\n'.join(lines), self.daemon_log()[-4000:]))
+        return find()
 
     def daemon_log(self):
         with open(self.logpath) as f:

@@ -5,8 +5,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,27 +22,6 @@ class VirshTest(QvirtdHarness, unittest.TestCase):
 
     def tearDown(self):
         self.teardown_daemon()
-
-    def virsh(self, *args, rc=0):
-        env = dict(os.environ)
-        env.pop('LIBVIRT_DEFAULT_URI', None)
-        r = subprocess.run(['virsh', '-c', self.uri, *args], capture_output=True, text=True,
-                           timeout=60, env=env)
-        self.assertEqual(r.returncode, rc,
-                         'virsh %s: rc %d\nstdout: %s\nstderr: %s\ndaemon log:\n%s' %
-                         (' '.join(args), r.returncode, r.stdout, r.stderr,
-                          self.daemon_log()[-4000:]))
-        return r
-
-    def list_rows(self, *args):
-        """The data rows of virsh list, as (id, name, state) tuples."""
-        out = self.virsh('list', *args).stdout.splitlines()
-        rows = []
-        for line in out[2:]:
-            if line.strip():
-                parts = line.split(None, 2)
-                rows.append(tuple(p.strip() for p in parts))
-        return rows
 
     def test_connection(self):
         r = self.virsh('version', '--daemon')
@@ -155,44 +132,7 @@ class VirshTest(QvirtdHarness, unittest.TestCase):
         r = self.virsh('dominfo', 'virshtest', rc=1)
         self.assertIn("virshtest", r.stderr)
 
-    def listen(self, *args):
-        """Starts `virsh ARGS` in the background; returns it and the list its output
-        lines are appended to as they come."""
-        env = dict(os.environ)
-        env.pop('LIBVIRT_DEFAULT_URI', None)
-        proc = subprocess.Popen(['virsh', '-c', self.uri, *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
-        self.listeners.append(proc)
-        lines = []
-
-        def reader():
-            for line in proc.stdout:
-                lines.append(line.rstrip('\n'))
-        threading.Thread(target=reader, daemon=True).start()
-        return proc, lines
-
-    def stop_listeners(self):
-        for proc in self.listeners:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            proc.stdout.close()
-
-    def wait_line(self, lines, pattern, start=0, timeout=10.0):
-        """The index of the first line from @start matching @pattern."""
-        def find():
-            for i, line in enumerate(lines[start:], start):
-                if re.search(pattern, line):
-                    return i
-            return None
-        if not wait_for(lambda: find() is not None, timeout):
-            self.fail('no line matching %r in:\n%s\ndaemon log:\n%s' %
-                      (pattern, '\n'.join(lines), self.daemon_log()[-4000:]))
-        return find()
-
     def test_events(self):
-        self.listeners = []
-        self.addCleanup(self.stop_listeners)
         xml = os.path.join(self.root, 'dom.xml')
         with open(xml, 'w') as f:
             f.write(DOMAIN_XML)
@@ -249,22 +189,6 @@ class VirshTest(QvirtdHarness, unittest.TestCase):
         self.virsh('shutdown', 'virshtrans')
         self.virsh('destroy', 'virshtrans')
         self.assertEqual(self.list_rows('--all'), [])
-
-    def qemu_of_root(self):
-        """The live QEMU processes whose command line names our --root, from /proc."""
-        pids = []
-        for entry in os.listdir('/proc'):
-            if not entry.isdigit() or not pid_alive(int(entry)):
-                continue
-            try:
-                with open('/proc/%s/cmdline' % entry, 'rb') as f:
-                    args = f.read().decode(errors='replace').split('\0')
-            except OSError:
-                continue
-            if os.path.basename(args[0]).startswith('qemu') and \
-                    any(self.root in a for a in args):
-                pids.append(int(entry))
-        return pids
 
     def test_daemon_restart(self):
         """A domain running before qvirtd restarts is running and controllable after it."""
