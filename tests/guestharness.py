@@ -261,6 +261,35 @@ class GuestConsole:
         return NicState(mac, flags, groups, vlan)
 
 
+class GuestHarness:
+    """A QvirtdHarness mixin: the test guest as a domain, started with virsh."""
+
+    guestdir = None
+    console = None
+
+    def start_guest(self, name, uuid, interface):
+        """Defines and starts domain @name booting the test guest with NIC @interface
+        (an XML fragment); connects self.console and waits for the guest's init.
+        Returns the NIC's host device name."""
+        sock = os.path.join(self.root, name + '-console.sock')
+        xml = os.path.join(self.root, name + '.xml')
+        with open(xml, 'w') as f:
+            f.write(guest_domain_xml(name, uuid, self.guestdir, sock, interface))
+        self.virsh('define', xml)
+        self.virsh('start', name)
+        self.qemu_pids = self.find_qemu()
+        self.console = GuestConsole(sock, os.path.join(self.root, name + '-console.log'))
+        self.console.wait_ready()
+        return self.interface_name(name)
+
+    def interface_name(self, name):
+        """The host device of domain @name's one NIC, from virsh domiflist."""
+        rows = [l.split() for l in self.virsh('domiflist', name).stdout.splitlines()[2:]
+                if l.strip()]
+        self.assertEqual(len(rows), 1, rows)
+        return rows[0][0]
+
+
 def wait_host(pred, timeout=20.0, interval=0.001):
     """Polls @pred until true; returns the seconds it took, or None on timeout."""
     start = time.monotonic()

@@ -15,8 +15,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qvirtdharness import QvirtdHarness, pid_alive, wait_for  # noqa: E402
-from guestharness import (GUEST_IP, GuestConsole, HostView, build_test_guest,  # noqa: E402
-                          guest_domain_xml, host_mirrors, percentile, wait_host)
+from guestharness import (GUEST_IP, GuestHarness, HostView, build_test_guest,  # noqa: E402
+                          host_mirrors, percentile, wait_host)
 
 NAME = 'guesttest'
 UUID = '6a0c2b47-1d3e-4f5a-9b8c-7d6e5f4a3b21'
@@ -42,9 +42,7 @@ def report(what, seconds):
           file=sys.stderr)
 
 
-class GuestTest(QvirtdHarness, unittest.TestCase):
-    guestdir = None
-
+class GuestTest(GuestHarness, QvirtdHarness, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.guestdir = build_test_guest()
@@ -60,26 +58,6 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
         if self.console:
             self.console.close()
         self.teardown_daemon()
-
-    def start_guest(self, interface):
-        """Defines and starts the guest with virsh; returns its host device name."""
-        sock = os.path.join(self.root, 'console.sock')
-        xml = os.path.join(self.root, 'guest.xml')
-        with open(xml, 'w') as f:
-            f.write(guest_domain_xml(NAME, UUID, self.guestdir, sock, interface))
-        self.virsh('define', xml)
-        self.virsh('start', NAME)
-        self.qemu_pids = self.find_qemu()
-        self.console = GuestConsole(sock, os.path.join(self.root, 'console.log'))
-        self.console.wait_ready()
-        return self.interface_name()
-
-    def interface_name(self):
-        """The host device of the guest's one NIC, from virsh domiflist."""
-        rows = [l.split() for l in self.virsh('domiflist', NAME).stdout.splitlines()[2:]
-                if l.strip()]
-        self.assertEqual(len(rows), 1, rows)
-        return rows[0][0]
 
     def context(self):
         return '\nconsole:\n%s\ndaemon log:\n%s' % (
@@ -117,9 +95,10 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
                 file=sys.stderr)
 
     def test_macvtap_follows_each_guest_action(self):
+        dev = self.start_guest(NAME, UUID, direct_interface())
+        # Listening from here on: the changes below send several events, seconds apart.
         mon, events = self.listen('qemu-monitor-event', '--domain', NAME, '--loop',
                                   '--event', 'NIC_RX_FILTER_CHANGED', '--timeout', '600')
-        dev = self.start_guest(direct_interface())
         self.assertTrue(dev.startswith('macvtap'), dev)
         self.assert_host_mirrors_guest(dev, 'after boot')
         ip = GUEST_IP
@@ -174,7 +153,7 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
         print('guesttest: random sequence seed %d (QVIRT_GUEST_SEED=%d replays it)' %
               (seed, seed), file=sys.stderr)
         rng = random.Random(seed)
-        dev = self.start_guest(direct_interface())
+        dev = self.start_guest(NAME, UUID, direct_interface())
         ip = GUEST_IP
         joined = set()
         commands = []
@@ -209,7 +188,7 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
         report('last of 50 random actions', took)
 
     def test_untrusted_nic_is_left_alone(self):
-        dev = self.start_guest(direct_interface(trust='no'))
+        dev = self.start_guest(NAME, UUID, direct_interface(trust='no'))
         before = self.host.nic(dev)
         self.assertEqual(before.mac, MAC)
         self.console.run(GUEST_IP + ' link set eth0 address 52:54:00:6a:00:77')
@@ -235,7 +214,7 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
     def test_bridge_tap_forwarding_entry(self):
         self.host.run('ip', 'link', 'add', 'vt-br0', 'type', 'bridge')
         self.host.run('ip', 'link', 'set', 'vt-br0', 'up')
-        tap = self.start_guest("""    <interface type='bridge' trustGuestRxFilters='yes'>
+        tap = self.start_guest(NAME, UUID, """    <interface type='bridge' trustGuestRxFilters='yes'>
       <mac address='%s'/>
       <source bridge='vt-br0'/>
       <target dev='vt-tap0'/>
@@ -265,7 +244,7 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
                         'entries left with learning on: %s' % self.bridge_fdb_static(tap))
 
     def test_guest_reboot_resyncs(self):
-        dev = self.start_guest(direct_interface())
+        dev = self.start_guest(NAME, UUID, direct_interface())
         ip = GUEST_IP
         group = TEST_GROUP_PREFIX + '00:03'
         self.console.run('%s link set eth0 address 52:54:00:6a:00:33 && '
@@ -287,7 +266,7 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
         self.assertEqual(self.virsh('domstate', NAME).stdout.strip(), 'running')
 
     def test_daemon_restart_catches_up(self):
-        dev = self.start_guest(direct_interface())
+        dev = self.start_guest(NAME, UUID, direct_interface())
         qemu_pid = self.qemu_pids[0]
         self.assert_host_mirrors_guest(dev, 'before the restart')
         self.assertEqual(self.stop_daemon(), 0, self.context())
@@ -312,7 +291,7 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
                     lambda h: h and not h.promisc, dev)
 
     def test_qemu_killed(self):
-        dev = self.start_guest(direct_interface())
+        dev = self.start_guest(NAME, UUID, direct_interface())
         self.console.run(GUEST_IP + ' link set eth0 address 52:54:00:6a:00:55')
         qemu_pid = self.qemu_pids[0]
         os.kill(qemu_pid, signal.SIGKILL)
@@ -326,7 +305,7 @@ class GuestTest(QvirtdHarness, unittest.TestCase):
         # qvirtd keeps serving: the domain starts again with its configured MAC.
         self.virsh('start', NAME)
         self.qemu_pids = self.find_qemu()
-        self.assertEqual(self.host.nic(self.interface_name()).mac, MAC)
+        self.assertEqual(self.host.nic(self.interface_name(NAME)).mac, MAC)
         self.assertIn('destroyed', self.virsh('destroy', NAME).stdout)
 
 
