@@ -784,7 +784,7 @@ testFreeNull(void)
 {
     virJSONValueFree(NULL);
     {
-        g_autoptr(virJSONValue) unused = NULL;
+        g_autoptr(virJSONValue) unused G_GNUC_UNUSED = NULL;
     }
 }
 

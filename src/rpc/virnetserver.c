@@ -505,7 +505,8 @@ virNetServerClientSourceDispatch(GSource *source,
                                  gpointer user_data G_GNUC_UNUSED)
 {
     virNetServerClient *client = ((virNetServerClientSource *)source)->client;
-    g_autoptr(virNetServerClient) hold = virNetServerClientRef(client);
+    /* Keeps the client alive while the handlers below may close it. */
+    g_autoptr(virNetServerClient) hold G_GNUC_UNUSED = virNetServerClientRef(client);
     GIOCondition revents = g_source_query_unix_fd(source, client->fdTag);
 
     if (revents & G_IO_OUT) {
