@@ -597,9 +597,15 @@ qemuMonitorJSONIOProcessEvent(qemuMonitor *mon, virJSONValue *obj)
         VIR_WARN("Dropping a QEMU event without a name.");
         return;
     }
-    if ((timestamp = virJSONValueObjectGetObject(obj, "timestamp"))) {
-        ignore_value(virJSONValueObjectGetNumberLong(timestamp, "seconds", &seconds));
-        ignore_value(virJSONValueObjectGetNumberUint(timestamp, "microseconds", &micros));
+    if ((timestamp = virJSONValueObjectGetObject(obj, "timestamp")) &&
+        (virJSONValueObjectGetNumberLong(timestamp, "seconds", &seconds) < 0 ||
+         virJSONValueObjectGetNumberUint(timestamp, "microseconds", &micros) < 0 ||
+         seconds < 0 || micros >= G_USEC_PER_SEC)) {
+        /* Clients print seconds.micros: a broken stamp is passed on as unknown
+         * (-1, as without one), not as a time that never was. */
+        VIR_WARN("QEMU event %s has an invalid timestamp; passing it on without one.", type);
+        seconds = -1;
+        micros = 0;
     }
     data = virJSONValueObjectGet(obj, "data");
     if (data && virJSONValueGetType(data) != VIR_JSON_TYPE_OBJECT) {
@@ -715,7 +721,8 @@ qemuMonitorJSONCommand(qemuMonitor *mon, virJSONValue *cmd, virJSONValue **reply
     qemuMonitorMessage msg = { 0 };
     g_autofree char *id = qemuMonitorNextCommandID(mon);
     g_autofree char *text = NULL;
-    g_autoptr(virJSONValue) oldId = virJSONValueObjectSteal(cmd, "id");
+    /* A caller's own id is replaced by ours (and freed here). */
+    g_autoptr(virJSONValue) oldId G_GNUC_UNUSED = virJSONValueObjectSteal(cmd, "id");
 
     *reply = NULL;
     msg.command = virJSONValueObjectGetString(cmd, "execute");
