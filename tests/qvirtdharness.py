@@ -106,11 +106,17 @@ class QvirtdHarness:
         env = dict(os.environ, QVIRT_DEBUG=os.environ.get('QVIRT_TEST_DEBUG', '2'), QVIRT_LOG_OUTPUTS='1:stderr')
         self.daemon = subprocess.Popen(
             ['nsenter', '--target', str(self.holder.pid), '--net', '--mount',
-             self.qvirtd, '--root', self.root],
+             *self.daemon_wrapper(), self.qvirtd, '--root', self.root],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
         if not wait_for(lambda: os.path.exists(self.sock) or self.daemon.poll() is not None,
                         timeout=20) or self.daemon.poll() is not None:
             self.fail('qvirtd did not start:\n' + self.daemon_log())
+
+    @staticmethod
+    def daemon_wrapper():
+        """A command qvirtd runs under, from $QVIRT_TEST_WRAPPER (meson test --setup
+        valgrinddaemon puts valgrind there); its exit status must stay 0."""
+        return os.environ.get('QVIRT_TEST_WRAPPER', '').split()
 
     def stop_daemon(self):
         """Stops qvirtd cleanly (guests keep running); returns its exit status."""
@@ -119,7 +125,7 @@ class QvirtdHarness:
             # A clean stop lets sanitizer builds report leaks.
             self.daemon.send_signal(signal.SIGTERM)
             try:
-                status = self.daemon.wait(timeout=20)
+                status = self.daemon.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.daemon.kill()
                 self.daemon.wait()
