@@ -9,6 +9,7 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "virthread.h"
 #include "qemu_monitor.h"
 #include "vireventthread.h"
 #include "virerror.h"
@@ -46,12 +47,12 @@ benchNicRxFilterChanged(qemuMonitor *mon, virDomainObj *vm, const char *devAlias
 {
     benchCounter *counter = opaque;
 
-    g_mutex_lock(&counter->lock);
+    virMutexLock(&counter->lock);
     if (++counter->seen == counter->want) {
         counter->doneAt = g_get_monotonic_time();
         g_cond_broadcast(&counter->cond);
     }
-    g_mutex_unlock(&counter->lock);
+    virMutexUnlock(&counter->lock);
 }
 
 
@@ -151,10 +152,10 @@ benchPipeline(size_t events, const qemuMonitorCallbacks *callbacks)
     start = g_get_monotonic_time();
     for (i = 0; i < events; i += perWrite)
         writeAll(sv[1], burst->str, burst->len);
-    g_mutex_lock(&counter.lock);
+    virMutexLock(&counter.lock);
     while (counter.seen < counter.want)
-        g_cond_wait(&counter.cond, &counter.lock);
-    g_mutex_unlock(&counter.lock);
+        virCondWait(&counter.cond, &counter.lock);
+    virMutexUnlock(&counter.lock);
 
     qemuMonitorClose(mon);
     close(sv[1]);

@@ -1,6 +1,7 @@
 /* qemumonitortestrecorder.c: monitor callbacks that record what they were given. */
 #include <config.h>
 
+#include "virthread.h"
 #include "qemumonitortestutils.h"
 
 struct _qemuMonitorTestRecorder {
@@ -43,10 +44,10 @@ qemuMonitorTestRecord(void *opaque, const char *fmt, ...)
     va_list args;
 
     va_start(args, fmt);
-    g_mutex_lock(&rec->lock);
+    virMutexLock(&rec->lock);
     g_ptr_array_add(rec->lines, g_strdup_vprintf(fmt, args));
     g_cond_broadcast(&rec->cond);
-    g_mutex_unlock(&rec->lock);
+    virMutexUnlock(&rec->lock);
     va_end(args);
 }
 
@@ -57,12 +58,12 @@ qemuMonitorTestRecorderWait(qemuMonitorTestRecorder *rec, size_t n)
     gint64 deadline = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
     bool ok;
 
-    g_mutex_lock(&rec->lock);
+    virMutexLock(&rec->lock);
     while (rec->lines->len < n &&
-           g_cond_wait_until(&rec->cond, &rec->lock, deadline))
+           virCondWaitUntil(&rec->cond, &rec->lock, deadline))
         ;
     ok = rec->lines->len >= n;
-    g_mutex_unlock(&rec->lock);
+    virMutexUnlock(&rec->lock);
     return ok;
 }
 
@@ -73,11 +74,11 @@ qemuMonitorTestRecorderTake(qemuMonitorTestRecorder *rec)
     g_autoptr(GString) out = g_string_new(NULL);
     size_t i;
 
-    g_mutex_lock(&rec->lock);
+    virMutexLock(&rec->lock);
     for (i = 0; i < rec->lines->len; i++)
         g_string_append_printf(out, "%s\n", (char *)g_ptr_array_index(rec->lines, i));
     g_ptr_array_set_size(rec->lines, 0);
-    g_mutex_unlock(&rec->lock);
+    virMutexUnlock(&rec->lock);
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
 

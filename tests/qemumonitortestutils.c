@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "virthread.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
 #include "vireventthread.h"
@@ -74,12 +75,12 @@ qemuMonitorTestFail(qemuMonitorTest *test, const char *fmt, ...)
 {
     va_list args;
 
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     va_start(args, fmt);
     g_string_append_vprintf(test->failures, fmt, args);
     va_end(args);
     g_string_append_c(test->failures, '\n');
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
 }
 
 
@@ -88,10 +89,10 @@ qemuMonitorTestWrite(qemuMonitorTest *test, const char *data, size_t len)
 {
     int fd;
 
-    g_mutex_lock(&test->writeLock);
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->writeLock);
+    virMutexLock(&test->lock);
     fd = test->clientFd;
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
     while (fd >= 0 && len > 0) {
         ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
         if (n < 0) {
@@ -102,7 +103,7 @@ qemuMonitorTestWrite(qemuMonitorTest *test, const char *data, size_t len)
         data += n;
         len -= n;
     }
-    g_mutex_unlock(&test->writeLock);
+    virMutexUnlock(&test->writeLock);
 }
 
 
@@ -348,10 +349,10 @@ qemuMonitorTestHandleCommand(qemuMonitorTest *test, const char *line)
         qemuMonitorTestFail(test, "command against QEMU 7.2's schema: %s (sent: %s)",
                             schemaErr, line);
 
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     item = g_queue_pop_head(&test->items);
     g_cond_broadcast(&test->cond);
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
 
     if (!item) {
         qemuMonitorTestFail(test, "unexpected command '%s' (no item left): %s", name, line);
@@ -414,14 +415,14 @@ qemuMonitorTestThread(gpointer opaque)
     if (fd < 0)
         return NULL;   /* woken by qemuMonitorTestFree, nobody connected */
 
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     if (test->quit) {
-        g_mutex_unlock(&test->lock);
+        virMutexUnlock(&test->lock);
         close(fd);
         return NULL;
     }
     test->clientFd = fd;
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
 
     for (i = 0; i < test->preGreeting->len; i++)
         qemuMonitorTestWriteLine(test, g_ptr_array_index(test->preGreeting, i));
@@ -524,9 +525,9 @@ qemuMonitorTestPushItem(qemuMonitorTest *test, const char *command, const char *
     item->events = g_strdupv((char **)events);
     item->action = action;
 
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     g_queue_push_tail(&test->items, item);
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
 }
 
 
@@ -583,27 +584,27 @@ qemuMonitorTestOpen(qemuMonitorTest *test, const qemuMonitorCallbacks *cb, void 
                     unsigned int timeoutMs)
 {
     /* The handshake's command comes first, whatever the test scripted. */
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     {
         qemuMonitorTestItem *item = g_new0(qemuMonitorTestItem, 1);
         item->command = g_strdup("qmp_capabilities");
         item->reply = g_strdup("{\"return\": {}}");
         g_queue_push_head(&test->items, item);
     }
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
 
     test->thread = g_thread_new("qvirt-fakeqemu", qemuMonitorTestThread, test);
     test->mon = qemuMonitorOpen(test->vm, test->socketPath, 0, timeoutMs,
                                 virEventThreadGetContext(test->eventThread), cb, opaque);
     if (!test->mon) {
         /* A test of a failing open never reaches the handshake: not a failure. */
-        g_mutex_lock(&test->lock);
+        virMutexLock(&test->lock);
         {
             qemuMonitorTestItem *head = g_queue_peek_head(&test->items);
             if (head && STREQ(head->command, "qmp_capabilities"))
                 qemuMonitorTestItemFree(g_queue_pop_head(&test->items));
         }
-        g_mutex_unlock(&test->lock);
+        virMutexUnlock(&test->lock);
     }
     return test->mon;
 }
@@ -632,10 +633,10 @@ qemuMonitorTestSendEvent(qemuMonitorTest *test, const char *name, const char *da
 void
 qemuMonitorTestCloseClient(qemuMonitorTest *test)
 {
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     if (test->clientFd >= 0)
         shutdown(test->clientFd, SHUT_RDWR);
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
 }
 
 
@@ -645,12 +646,12 @@ qemuMonitorTestWaitItemsUsed(qemuMonitorTest *test)
     gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
     bool empty;
 
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     while (!g_queue_is_empty(&test->items) &&
-           g_cond_wait_until(&test->cond, &test->lock, deadline))
+           virCondWaitUntil(&test->cond, &test->lock, deadline))
         ;
     empty = g_queue_is_empty(&test->items);
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
     return empty;
 }
 
@@ -660,10 +661,10 @@ qemuMonitorTestTakeFailures(qemuMonitorTest *test)
 {
     char *text;
 
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     text = g_strdup(test->failures->str);
     g_string_truncate(test->failures, 0);
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
     return text;
 }
 
@@ -699,11 +700,11 @@ qemuMonitorTestFree(qemuMonitorTest *test)
 
     qemuMonitorClose(g_steal_pointer(&test->mon));
 
-    g_mutex_lock(&test->lock);
+    virMutexLock(&test->lock);
     test->quit = true;
     if (test->clientFd >= 0)
         shutdown(test->clientFd, SHUT_RDWR);
-    g_mutex_unlock(&test->lock);
+    virMutexUnlock(&test->lock);
     /* Wakes an accept() that no client reached. */
     shutdown(test->listenFd, SHUT_RDWR);
     if (test->thread)

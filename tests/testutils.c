@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "virthread.h"
 #include "testutils.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -82,20 +83,20 @@ static void
 virTestLogCaptureCallback(virLogSource *source, virLogPriority priority,
                           const char *message, void *opaque)
 {
-    g_mutex_lock(&captureLock);
+    virMutexLock(&captureLock);
     if (captured)
         g_string_append_printf(captured, "%s: %s\n", source->name, message);
-    g_mutex_unlock(&captureLock);
+    virMutexUnlock(&captureLock);
 }
 
 
 void
 virTestLogCaptureStart(int priority)
 {
-    g_mutex_lock(&captureLock);
+    virMutexLock(&captureLock);
     if (!captured)
         captured = g_string_new(NULL);
-    g_mutex_unlock(&captureLock);
+    virMutexUnlock(&captureLock);
     virLogSetCallback(priority, virTestLogCaptureCallback, NULL);
 }
 
@@ -105,11 +106,11 @@ virTestLogCaptureTake(void)
 {
     char *text;
 
-    g_mutex_lock(&captureLock);
+    virMutexLock(&captureLock);
     text = g_strdup(captured ? captured->str : "");
     if (captured)
         g_string_truncate(captured, 0);
-    g_mutex_unlock(&captureLock);
+    virMutexUnlock(&captureLock);
     return text;
 }
 
@@ -118,8 +119,8 @@ void
 virTestLogCaptureStop(void)
 {
     virLogSetCallback(VIR_LOG_ERROR, NULL, NULL);
-    g_mutex_lock(&captureLock);
+    virMutexLock(&captureLock);
     if (captured)
         g_string_free(g_steal_pointer(&captured), TRUE);
-    g_mutex_unlock(&captureLock);
+    virMutexUnlock(&captureLock);
 }

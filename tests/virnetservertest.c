@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "virthread.h"
 #include "testutils.h"
 #include "vireventthread.h"
 #include "virnetserver.h"
@@ -77,10 +78,10 @@ testClientClosed(virNetServerClient *client G_GNUC_UNUSED, void *opaque)
 {
     testServer *ts = opaque;
 
-    g_mutex_lock(&ts->lock);
+    virMutexLock(&ts->lock);
     ts->closed++;
     g_cond_broadcast(&ts->cond);
-    g_mutex_unlock(&ts->lock);
+    virMutexUnlock(&ts->lock);
 }
 
 
@@ -90,10 +91,10 @@ testClientInit(virNetServer *server G_GNUC_UNUSED, virNetServerClient *client, v
     testServer *ts = opaque;
 
     virNetServerClientSetCloseHook(client, testClientClosed, ts);
-    g_mutex_lock(&ts->lock);
+    virMutexLock(&ts->lock);
     g_ptr_array_add(ts->clients, virNetServerClientRef(client));
     g_cond_broadcast(&ts->cond);
-    g_mutex_unlock(&ts->lock);
+    virMutexUnlock(&ts->lock);
 }
 
 
@@ -143,13 +144,13 @@ testServerWait(testServer *ts, guint n, int closed)
 {
     gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
 
-    g_mutex_lock(&ts->lock);
+    virMutexLock(&ts->lock);
     while ((ts->clients->len < n || ts->closed < closed) &&
-           g_cond_wait_until(&ts->cond, &ts->lock, deadline))
+           virCondWaitUntil(&ts->cond, &ts->lock, deadline))
         ;
     g_assert_cmpuint(ts->clients->len, >=, n);
     g_assert_cmpint(ts->closed, >=, closed);
-    g_mutex_unlock(&ts->lock);
+    virMutexUnlock(&ts->lock);
 }
 
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "virthread.h"
 #include "testutils.h"
 #include "virlog.h"
 #include "virworkqueue.h"
@@ -34,22 +35,22 @@ testRun(void *opaque, void *data)
     testState *st = data;
     gint64 deadline = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
 
-    g_mutex_lock(&st->lock);
+    virMutexLock(&st->lock);
     if (st->running[item->key]++ > 0)
         st->overlap = true;
     st->started[item->key] = true;
     g_cond_broadcast(&st->cond);
     g_string_append_printf(st->log, "%d.%d ", item->key, item->seq);
     while (item->blockOnGate && !st->gateOpen &&
-           g_cond_wait_until(&st->cond, &st->lock, deadline))
+           virCondWaitUntil(&st->cond, &st->lock, deadline))
         ;
     while (item->waitForKey && !st->started[item->waitForKey] &&
-           g_cond_wait_until(&st->cond, &st->lock, deadline))
+           virCondWaitUntil(&st->cond, &st->lock, deadline))
         ;
     if (item->waitForKey && !st->started[item->waitForKey])
         g_string_append(st->log, "NOT-PARALLEL ");
     st->running[item->key]--;
-    g_mutex_unlock(&st->lock);
+    virMutexUnlock(&st->lock);
 }
 
 
@@ -58,9 +59,9 @@ static testState *currentState;
 static void
 testFree(void *opaque)
 {
-    g_mutex_lock(&currentState->lock);
+    virMutexLock(&currentState->lock);
     currentState->freed++;
-    g_mutex_unlock(&currentState->lock);
+    virMutexUnlock(&currentState->lock);
     g_free(opaque);
 }
 
@@ -110,10 +111,10 @@ stateClear(testState *st)
 static void
 openGate(testState *st)
 {
-    g_mutex_lock(&st->lock);
+    virMutexLock(&st->lock);
     st->gateOpen = true;
     g_cond_broadcast(&st->cond);
-    g_mutex_unlock(&st->lock);
+    virMutexUnlock(&st->lock);
 }
 
 
@@ -122,11 +123,11 @@ waitStarted(testState *st, int key)
 {
     gint64 deadline = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
 
-    g_mutex_lock(&st->lock);
-    while (!st->started[key] && g_cond_wait_until(&st->cond, &st->lock, deadline))
+    virMutexLock(&st->lock);
+    while (!st->started[key] && virCondWaitUntil(&st->cond, &st->lock, deadline))
         ;
     g_assert_true(st->started[key]);
-    g_mutex_unlock(&st->lock);
+    virMutexUnlock(&st->lock);
 }
 
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "virthread.h"
 #include "virdomainevent.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -124,12 +125,12 @@ virDomainEventBrokerRegister(virDomainEventBroker *broker,
     reg->opaque = opaque;
     reg->freeFunc = freeFunc;
 
-    g_mutex_lock(&broker->lock);
+    virMutexLock(&broker->lock);
     id = reg->callbackID = broker->nextID++;
     g_ptr_array_add(broker->regs, reg);
     if (eventID == VIR_DOMAIN_EVENT_BROKER_ID_QMP)
         g_atomic_int_inc(&broker->nqmp);
-    g_mutex_unlock(&broker->lock);
+    virMutexUnlock(&broker->lock);
     VIR_DEBUG("Registered callback %d for event %d of owner %p", id, eventID, owner);
     return id;
 }
@@ -156,7 +157,7 @@ virDomainEventBrokerDeregister(virDomainEventBroker *broker,
     virDomainEventReg *found = NULL;
     guint i;
 
-    g_mutex_lock(&broker->lock);
+    virMutexLock(&broker->lock);
     for (i = 0; i < broker->regs->len; i++) {
         virDomainEventReg *reg = g_ptr_array_index(broker->regs, i);
 
@@ -166,7 +167,7 @@ virDomainEventBrokerDeregister(virDomainEventBroker *broker,
             break;
         }
     }
-    g_mutex_unlock(&broker->lock);
+    virMutexUnlock(&broker->lock);
     if (!found) {
         virReportError(VIR_ERR_INVALID_ARG, _("Event callback %1$d is not registered."),
                        callbackID);
@@ -183,7 +184,7 @@ virDomainEventBrokerDeregisterOwner(virDomainEventBroker *broker, const void *ow
     g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func(virDomainEventRegFree);
     guint i = 0;
 
-    g_mutex_lock(&broker->lock);
+    virMutexLock(&broker->lock);
     while (i < broker->regs->len) {
         virDomainEventReg *reg = g_ptr_array_index(broker->regs, i);
 
@@ -192,7 +193,7 @@ virDomainEventBrokerDeregisterOwner(virDomainEventBroker *broker, const void *ow
         else
             i++;
     }
-    g_mutex_unlock(&broker->lock);
+    virMutexUnlock(&broker->lock);
     if (gone->len)
         VIR_DEBUG("Removed %u event callbacks of owner %p", gone->len, owner);
 }
@@ -231,14 +232,14 @@ virDomainEventBrokerDispatch(virDomainEventBroker *broker, const virDomainEventM
 
     if (!broker)
         return;
-    g_mutex_lock(&broker->lock);
+    virMutexLock(&broker->lock);
     for (i = 0; i < broker->regs->len; i++) {
         virDomainEventReg *reg = g_ptr_array_index(broker->regs, i);
 
         if (virDomainEventRegMatches(reg, msg))
             reg->func(reg->callbackID, msg, reg->opaque);
     }
-    g_mutex_unlock(&broker->lock);
+    virMutexUnlock(&broker->lock);
 }
 
 

@@ -4,6 +4,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "virthread.h"
 #include "qemu_domain.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -122,7 +123,7 @@ qemuDomainObjBeginJob(virDomainObj *vm, const char *owner)
                       (gint64)QEMU_JOB_WAIT_TIME_MS * G_TIME_SPAN_MILLISECOND;
 
     while (priv->jobActive) {
-        if (!g_cond_wait_until(&priv->jobCond, &((virObjectLockable *)vm)->lock, deadline) &&
+        if (!virCondWaitUntil(&priv->jobCond, &((virObjectLockable *)vm)->lock, deadline) &&
             priv->jobActive) {
             virReportError(VIR_ERR_OPERATION_TIMEOUT,
                            _("Timed out after %1$d ms waiting for the job of domain '%2$s', held by %3$s."),

@@ -11,6 +11,7 @@
 
 #include <glib-unix.h>
 
+#include "virthread.h"
 #include "qemu_monitor.h"
 #include "qemu_monitor_json.h"
 #include "virerror.h"
@@ -246,6 +247,7 @@ qemuMonitorIO(int fd, GIOCondition cond, gpointer opaque)
     g_autofree char *error = NULL;
     int rc = 0;
 
+    VIR_TSAN_ACQUIRE(mon);
     virObjectLock(mon);
     if (mon->closed || mon->goteof || mon->fatalError) {
         virObjectUnlock(mon);
@@ -292,6 +294,7 @@ qemuMonitorNew(virDomainObj *vm, int fd, GMainContext *context,
     mon->watch = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
     g_source_set_callback(mon->watch, G_SOURCE_FUNC(qemuMonitorIO),
                           virObjectRef(mon), virObjectUnrefVoid);
+    VIR_TSAN_RELEASE(mon);
     g_source_attach(mon->watch, context);
     return mon;
 }
@@ -307,7 +310,7 @@ qemuMonitorNew(virDomainObj *vm, int fd, GMainContext *context,
                 rc = -1; \
                 break; \
             } \
-            if (!g_cond_wait_until(&(mon)->notify, &(mon)->parent.lock, deadline) && \
+            if (!virCondWaitUntil(&(mon)->notify, &(mon)->parent.lock, deadline) && \
                 !(done)) { \
                 rc = -2; \
                 break; \

@@ -20,6 +20,7 @@
 #include "virnetlink.h"
 #include "virobject.h"
 #include "virprocess.h"
+#include "virthread.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -1013,6 +1014,7 @@ qemuProcessPidExited(int fd, GIOCondition cond, gpointer opaque)
 {
     qemuProcessPidWatch *watch = opaque;
 
+    VIR_TSAN_ACQUIRE(watch);
     virObjectLock(watch->vm);
     if (virDomainObjIsActive(watch->vm) && watch->vm->runId == watch->runId)
         qemuProcessQueueEvent(watch->driver, watch->vm, QEMU_PROCESS_EVENT_MONITOR_EOF,
@@ -1047,6 +1049,7 @@ qemuProcessWatchPid(qemuDriver *driver, virDomainObj *vm)
     priv->pidWatch = g_unix_fd_source_new(fd, G_IO_IN);
     g_source_set_callback(priv->pidWatch, G_SOURCE_FUNC(qemuProcessPidExited), watch,
                           qemuProcessPidWatchFree);
+    VIR_TSAN_RELEASE(watch);
     g_source_attach(priv->pidWatch, virEventThreadGetContext(driver->eventThread));
     priv->pidWatchFd = fd;
 }

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <glib-unix.h>
 
+#include "virthread.h"
 #include "virnetserver.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -119,12 +120,12 @@ virNetServerClientSetPrivateData(virNetServerClient *client,
                                  void *data,
                                  GDestroyNotify freeFunc)
 {
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     if (client->privateFree)
         client->privateFree(client->privateData);
     client->privateData = data;
     client->privateFree = freeFunc;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
 }
 
 
@@ -133,9 +134,9 @@ virNetServerClientGetPrivateData(virNetServerClient *client)
 {
     void *data;
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     data = client->privateData;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
     return data;
 }
 
@@ -145,10 +146,10 @@ virNetServerClientSetCloseHook(virNetServerClient *client,
                                virNetServerClientCloseFunc func,
                                void *opaque)
 {
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     client->closeFunc = func;
     client->closeOpaque = opaque;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
 }
 
 
@@ -165,9 +166,9 @@ virNetServerClientIsClosed(virNetServerClient *client)
 {
     bool ret;
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     ret = client->closed || client->wantClose;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
     return ret;
 }
 
@@ -178,9 +179,9 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
     g_autoptr(virNetMessage) owned = msg;
     size_t len = msg->bufferLength;
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     if (client->closed || client->wantClose) {
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         virReportError(VIR_ERR_RPC, "%s", _("Cannot send a message to a closed client."));
         return -1;
     }
@@ -188,7 +189,7 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
         client->wantClose = true;
         VIR_WARN("Closing client (pid %lld): its output queue would exceed %zu bytes",
                  (long long)client->pid, client->outputMax);
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         virNetServerClientScheduleUpdate(client);
         virReportError(VIR_ERR_RPC,
                        _("The client's output queue exceeds %1$zu bytes; the client is closed."),
@@ -197,7 +198,7 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
     }
     g_queue_push_tail(&client->tx, g_steal_pointer(&owned));
     client->txBytes += len;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
 
     virNetServerClientScheduleUpdate(client);
     return 0;
@@ -236,9 +237,9 @@ virNetServerClientSendEvent(virNetServerClient *client,
 void
 virNetServerClientClose(virNetServerClient *client)
 {
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     client->wantClose = true;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
     virNetServerClientScheduleUpdate(client);
 }
 
@@ -249,13 +250,13 @@ virNetServerClientUpdateEvents(virNetServerClient *client)
 {
     GIOCondition events = 0;
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     if (client->closed) {
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         return;
     }
     if (client->wantClose) {
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         virNetServerClientCloseNow(client, "close requested");
         return;
     }
@@ -264,7 +265,7 @@ virNetServerClientUpdateEvents(virNetServerClient *client)
     if (!g_queue_is_empty(&client->tx))
         events |= G_IO_OUT;
     g_source_modify_unix_fd(client->source, client->fdTag, events);
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
 }
 
 
@@ -273,9 +274,9 @@ virNetServerClientUpdateIdle(gpointer opaque)
 {
     virNetServerClient *client = opaque;
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     client->updatePending = false;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
     virNetServerClientUpdateEvents(client);
     return G_SOURCE_REMOVE;
 }
@@ -288,13 +289,13 @@ virNetServerClientScheduleUpdate(virNetServerClient *client)
 {
     g_autoptr(GSource) idle = NULL;
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     if (client->closed || client->updatePending) {
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         return;
     }
     client->updatePending = true;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
 
     idle = g_idle_source_new();
     g_source_set_priority(idle, G_PRIORITY_DEFAULT);
@@ -314,9 +315,9 @@ virNetServerClientCloseNow(virNetServerClient *client, const char *reason)
     void *closeOpaque;
     GQueue tx = G_QUEUE_INIT;
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     if (client->closed) {
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         return;
     }
     client->closed = true;
@@ -328,7 +329,7 @@ virNetServerClientCloseNow(virNetServerClient *client, const char *reason)
     tx = client->tx;
     g_queue_init(&client->tx);
     client->txBytes = 0;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
 
     VIR_INFO("Closing client (pid %lld, uid %lld): %s",
              (long long)client->pid, (long long)client->uid, reason);
@@ -344,10 +345,10 @@ virNetServerClientCloseNow(virNetServerClient *client, const char *reason)
         closeFunc(client, closeOpaque);
 
     if (server) {
-        g_mutex_lock(&server->lock);
+        virMutexLock(&server->lock);
         /* drops the list's reference; @client may be gone after this */
         g_ptr_array_remove_fast(server->clients, client);
-        g_mutex_unlock(&server->lock);
+        virMutexUnlock(&server->lock);
     }
 }
 
@@ -393,9 +394,10 @@ virNetServerClientHandleMessage(virNetServerClient *client, virNetMessage *msg)
     job = g_new0(virNetServerJob, 1);
     job->client = virNetServerClientRef(client);
     job->msg = msg;
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     client->calls++;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
+    VIR_TSAN_RELEASE(job);
     g_thread_pool_push(client->server->pool, job, NULL);
 }
 
@@ -449,13 +451,13 @@ virNetServerClientRead(virNetServerClient *client)
         virNetMessagePrepareRead(client->rx);
         virNetServerClientHandleMessage(client, rx);
 
-        g_mutex_lock(&client->lock);
+        virMutexLock(&client->lock);
         if (client->calls >= VIR_NET_SERVER_CLIENT_CALLS_MAX) {
             /* stop reading; UpdateEvents turns G_IO_IN off until a call finishes */
-            g_mutex_unlock(&client->lock);
+            virMutexUnlock(&client->lock);
             return 0;
         }
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
     }
 }
 
@@ -469,9 +471,9 @@ virNetServerClientWrite(virNetServerClient *client)
         virNetMessage *msg;
         ssize_t n;
 
-        g_mutex_lock(&client->lock);
+        virMutexLock(&client->lock);
         msg = g_queue_peek_head(&client->tx);
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         if (!msg)
             return 0;
 
@@ -490,10 +492,10 @@ virNetServerClientWrite(virNetServerClient *client)
         if (msg->bufferOffset < msg->bufferLength)
             continue;
 
-        g_mutex_lock(&client->lock);
+        virMutexLock(&client->lock);
         g_queue_pop_head(&client->tx);
         client->txBytes -= msg->bufferLength;
-        g_mutex_unlock(&client->lock);
+        virMutexUnlock(&client->lock);
         virNetMessageFree(msg);
     }
 }
@@ -633,10 +635,13 @@ virNetServerWorker(gpointer data, gpointer opaque)
 {
     virNetServerJob *job = data;
     virNetServer *server = opaque;
-    virNetServerClient *client = job->client;
-    g_autoptr(virNetMessage) msg = job->msg;
+    virNetServerClient *client;
+    g_autoptr(virNetMessage) msg = NULL;
     g_autoptr(virNetMessage) reply = virNetMessageNew();
 
+    VIR_TSAN_ACQUIRE(job);
+    client = job->client;
+    msg = job->msg;
     g_free(job);
     virResetLastError();
 
@@ -658,9 +663,9 @@ virNetServerWorker(gpointer data, gpointer opaque)
         virNetRemoteErrorClear(&rerr);
     }
 
-    g_mutex_lock(&client->lock);
+    virMutexLock(&client->lock);
     client->calls--;
-    g_mutex_unlock(&client->lock);
+    virMutexUnlock(&client->lock);
 
     if (reply && reply->buffer && !virNetServerClientIsClosed(client)) {
         if (virNetServerClientSendMessage(client, g_steal_pointer(&reply)) < 0)
@@ -681,6 +686,7 @@ virNetServerAccept(gint fd, GIOCondition condition G_GNUC_UNUSED, gpointer opaqu
 {
     virNetServer *server = opaque;
 
+    VIR_TSAN_ACQUIRE(server);
     for (;;) {
         virNetServerClient *client;
         virNetServerClientSource *src;
@@ -712,9 +718,9 @@ virNetServerAccept(gint fd, GIOCondition condition G_GNUC_UNUSED, gpointer opaqu
             continue;
         }
 
-        g_mutex_lock(&server->lock);
+        virMutexLock(&server->lock);
         nclients = server->clients->len;
-        g_mutex_unlock(&server->lock);
+        virMutexUnlock(&server->lock);
         if (nclients >= VIR_NET_SERVER_CLIENTS_MAX) {
             VIR_WARN("Refusing a connection on '%s' from pid %lld: %d clients are connected",
                      server->path, (long long)cred.pid, VIR_NET_SERVER_CLIENTS_MAX);
@@ -742,9 +748,9 @@ virNetServerAccept(gint fd, GIOCondition condition G_GNUC_UNUSED, gpointer opaqu
         client->fdTag = g_source_add_unix_fd(client->source, cfd, G_IO_IN);
         g_source_attach(client->source, server->ctx);
 
-        g_mutex_lock(&server->lock);
+        virMutexLock(&server->lock);
         g_ptr_array_add(server->clients, client);
-        g_mutex_unlock(&server->lock);
+        virMutexUnlock(&server->lock);
 
         VIR_DEBUG("New client fd %d pid %lld uid %lld", cfd,
                   (long long)cred.pid, (long long)cred.uid);
@@ -820,9 +826,9 @@ virNetServerGetClientCount(virNetServer *server)
 {
     size_t n;
 
-    g_mutex_lock(&server->lock);
+    virMutexLock(&server->lock);
     n = server->clients->len;
-    g_mutex_unlock(&server->lock);
+    virMutexUnlock(&server->lock);
     return n;
 }
 
@@ -834,6 +840,7 @@ virNetServerAttachListener(virNetServer *server, int fd)
     server->listenFd = fd;
     server->listenSource = g_unix_fd_source_new(fd, G_IO_IN);
     g_source_set_callback(server->listenSource, G_SOURCE_FUNC(virNetServerAccept), server, NULL);
+    VIR_TSAN_RELEASE(server);
     g_source_attach(server->listenSource, server->ctx);
 }
 
@@ -946,11 +953,11 @@ virNetServerShutdown(virNetServer *server)
             unlink(server->path);
     }
 
-    g_mutex_lock(&server->lock);
+    virMutexLock(&server->lock);
     clients = g_ptr_array_new_with_free_func((GDestroyNotify)virNetServerClientUnref);
     for (i = 0; i < server->clients->len; i++)
         g_ptr_array_add(clients, virNetServerClientRef(g_ptr_array_index(server->clients, i)));
-    g_mutex_unlock(&server->lock);
+    virMutexUnlock(&server->lock);
 
     for (i = 0; i < clients->len; i++)
         virNetServerClientCloseNow(g_ptr_array_index(clients, i), "server shutdown");
@@ -963,10 +970,10 @@ virNetServerShutdownIdle(gpointer opaque)
     virNetServer *server = opaque;
 
     virNetServerShutdown(server);
-    g_mutex_lock(&server->lock);
+    virMutexLock(&server->lock);
     server->shutdownDone = true;
     g_cond_broadcast(&server->shutdownCond);
-    g_mutex_unlock(&server->lock);
+    virMutexUnlock(&server->lock);
     return G_SOURCE_REMOVE;
 }
 
@@ -986,10 +993,10 @@ virNetServerFree(virNetServer *server)
         g_source_set_priority(idle, G_PRIORITY_HIGH);
         g_source_set_callback(idle, virNetServerShutdownIdle, server, NULL);
         g_source_attach(idle, server->ctx);
-        g_mutex_lock(&server->lock);
+        virMutexLock(&server->lock);
         while (!server->shutdownDone)
-            g_cond_wait(&server->shutdownCond, &server->lock);
-        g_mutex_unlock(&server->lock);
+            virCondWait(&server->shutdownCond, &server->lock);
+        virMutexUnlock(&server->lock);
     }
 
     /* Running and queued calls finish; their clients are closed, so they only drop

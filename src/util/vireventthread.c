@@ -1,6 +1,7 @@
 /* vireventthread.c: a thread that runs one GMainContext until it is freed. */
 #include <config.h>
 
+#include "virthread.h"
 #include "vireventthread.h"
 
 struct _virEventThread {
@@ -18,10 +19,10 @@ virEventThreadNotifyRunning(gpointer opaque)
 {
     virEventThread *evt = opaque;
 
-    g_mutex_lock(&evt->lock);
+    virMutexLock(&evt->lock);
     evt->running = true;
     g_cond_broadcast(&evt->cond);
-    g_mutex_unlock(&evt->lock);
+    virMutexUnlock(&evt->lock);
     return G_SOURCE_REMOVE;
 }
 
@@ -52,10 +53,10 @@ virEventThreadNew(const char *name)
     evt->loop = g_main_loop_new(evt->context, FALSE);
     evt->thread = g_thread_new(name, virEventThreadWorker, evt);
 
-    g_mutex_lock(&evt->lock);
+    virMutexLock(&evt->lock);
     while (!evt->running)
-        g_cond_wait(&evt->cond, &evt->lock);
-    g_mutex_unlock(&evt->lock);
+        virCondWait(&evt->cond, &evt->lock);
+    virMutexUnlock(&evt->lock);
     return evt;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "virthread.h"
 #include "virlog.h"
 #include "virerror.h"
 
@@ -96,7 +97,7 @@ virLogWants(virLogSource *source, virLogPriority priority)
         int prio;
         size_t i;
 
-        g_mutex_lock(&logState.lock);
+        virMutexLock(&logState.lock);
         prio = logState.defaultPriority;
         for (i = 0; i < logState.nfilters; i++) {
             if (virLogFilterMatches(&logState.filters[i], source->name)) {
@@ -108,7 +109,7 @@ virLogWants(virLogSource *source, virLogPriority priority)
         prio = MAX(prio, virLogLowestOutputPriority());
         g_atomic_int_set(&source->priority, prio);
         g_atomic_int_set(&source->serial, serial);
-        g_mutex_unlock(&logState.lock);
+        virMutexUnlock(&logState.lock);
     }
     return (int)priority >= g_atomic_int_get(&source->priority);
 }
@@ -163,7 +164,7 @@ virLogMessage(virLogSource *source, virLogPriority priority,
                            stamp, (int)gettid(), virLogPriorityString(priority),
                            source->name, funcname, linenr, message);
 
-    g_mutex_lock(&logState.lock);
+    virMutexLock(&logState.lock);
     if (logState.noutputs == 0) {
         if (priority >= VIR_LOG_WARN)
             virLogWriteAll(STDERR_FILENO, line, strlen(line));
@@ -174,7 +175,7 @@ virLogMessage(virLogSource *source, virLogPriority priority,
     }
     if (logState.callback && (int)priority >= logState.callbackPriority)
         logState.callback(source, priority, message, logState.callbackOpaque);
-    g_mutex_unlock(&logState.lock);
+    virMutexUnlock(&logState.lock);
     errno = saved;
 }
 
@@ -182,9 +183,9 @@ virLogMessage(virLogSource *source, virLogPriority priority,
 void
 virLogSetDefaultPriority(virLogPriority priority)
 {
-    g_mutex_lock(&logState.lock);
+    virMutexLock(&logState.lock);
     logState.defaultPriority = priority;
-    g_mutex_unlock(&logState.lock);
+    virMutexUnlock(&logState.lock);
     virLogInvalidate();
 }
 
@@ -233,12 +234,12 @@ virLogSetFilters(const char *filters)
         g_array_append_val(parsed, filter);
     }
 
-    g_mutex_lock(&logState.lock);
+    virMutexLock(&logState.lock);
     old = logState.filters;
     nold = logState.nfilters;
     logState.nfilters = parsed->len;
     logState.filters = (virLogFilter *)(void *)g_array_free(g_steal_pointer(&parsed), FALSE);
-    g_mutex_unlock(&logState.lock);
+    virMutexUnlock(&logState.lock);
     virLogInvalidate();
 
     for (i = 0; i < nold; i++)
@@ -308,12 +309,12 @@ virLogSetOutputs(const char *outputs)
         g_array_append_val(parsed, output);
     }
 
-    g_mutex_lock(&logState.lock);
+    virMutexLock(&logState.lock);
     old = logState.outputs;
     nold = logState.noutputs;
     logState.noutputs = parsed->len;
     logState.outputs = (virLogOutput *)(void *)g_array_free(g_steal_pointer(&parsed), FALSE);
-    g_mutex_unlock(&logState.lock);
+    virMutexUnlock(&logState.lock);
     virLogInvalidate();
     virLogOutputsFree(old, nold);
     return 0;
@@ -350,10 +351,10 @@ virLogSetFromEnv(void)
 void
 virLogSetCallback(virLogPriority priority, virLogCallbackFunc func, void *opaque)
 {
-    g_mutex_lock(&logState.lock);
+    virMutexLock(&logState.lock);
     logState.callback = func;
     logState.callbackOpaque = opaque;
     logState.callbackPriority = func ? (int)priority : VIR_LOG_ERROR + 1;
-    g_mutex_unlock(&logState.lock);
+    virMutexUnlock(&logState.lock);
     virLogInvalidate();
 }

@@ -1,6 +1,7 @@
 /* virobject.c: reference-counted objects, optionally with a mutex. */
 #include <config.h>
 
+#include "virthread.h"
 #include "virobject.h"
 
 
@@ -72,7 +73,7 @@ virObjectLock(void *anyobj)
 {
     virObjectLockable *obj = anyobj;
 
-    g_mutex_lock(&obj->lock);
+    virMutexLock(&obj->lock);
 }
 
 
@@ -81,5 +82,5 @@ virObjectUnlock(void *anyobj)
 {
     virObjectLockable *obj = anyobj;
 
-    g_mutex_unlock(&obj->lock);
+    virMutexUnlock(&obj->lock);
 }

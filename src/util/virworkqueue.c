@@ -1,6 +1,7 @@
 /* virworkqueue.c: bounded worker threads that run each key's items in order. */
 #include <config.h>
 
+#include "virthread.h"
 #include "virworkqueue.h"
 #include "virlog.h"
 
@@ -47,13 +48,13 @@ virWorkQueueWorker(gpointer opaque)
 {
     virWorkQueue *queue = opaque;
 
-    g_mutex_lock(&queue->lock);
+    virMutexLock(&queue->lock);
     for (;;) {
         virWorkQueueKey *k;
         void *item;
 
         while (!queue->quit && g_queue_is_empty(&queue->ready))
-            g_cond_wait(&queue->workCond, &queue->lock);
+            virCondWait(&queue->workCond, &queue->lock);
         if (queue->quit)
             break;
 
@@ -62,11 +63,11 @@ virWorkQueueWorker(gpointer opaque)
         k->running = true;
         item = g_queue_pop_head(&k->items);
 
-        g_mutex_unlock(&queue->lock);
+        virMutexUnlock(&queue->lock);
         queue->func(item, queue->opaque);
         if (queue->itemFree)
             queue->itemFree(item);
-        g_mutex_lock(&queue->lock);
+        virMutexLock(&queue->lock);
 
         k->running = false;
         queue->ran++;
@@ -81,7 +82,7 @@ virWorkQueueWorker(gpointer opaque)
         }
         g_cond_broadcast(&queue->idleCond);
     }
-    g_mutex_unlock(&queue->lock);
+    virMutexUnlock(&queue->lock);
     return NULL;
 }
 
@@ -121,9 +122,9 @@ virWorkQueuePush(virWorkQueue *queue, const void *key, void *item,
     virWorkQueueKey *k;
     GList *l;
 
-    g_mutex_lock(&queue->lock);
+    virMutexLock(&queue->lock);
     if (queue->quit) {
-        g_mutex_unlock(&queue->lock);
+        virMutexUnlock(&queue->lock);
         VIR_WARN("Work queue is shutting down; dropping an item.");
         if (queue->itemFree)
             queue->itemFree(item);
@@ -140,7 +141,7 @@ virWorkQueuePush(virWorkQueue *queue, const void *key, void *item,
     for (l = merge ? k->items.head : NULL; l; l = l->next) {
         if (merge(l->data, item)) {
             queue->merged++;
-            g_mutex_unlock(&queue->lock);
+            virMutexUnlock(&queue->lock);
             if (queue->itemFree)
                 queue->itemFree(item);
             return VIR_WORK_QUEUE_MERGED;
@@ -149,7 +150,7 @@ virWorkQueuePush(virWorkQueue *queue, const void *key, void *item,
 
     if (k->items.length >= queue->perKeyMax && !mustAccept) {
         queue->refused++;
-        g_mutex_unlock(&queue->lock);
+        virMutexUnlock(&queue->lock);
         VIR_WARN("Work queue for %p holds %zu waiting items, its bound; refusing a new one.",
                  key, queue->perKeyMax);
         if (queue->itemFree)
@@ -165,7 +166,7 @@ virWorkQueuePush(virWorkQueue *queue, const void *key, void *item,
         g_queue_push_tail(&queue->ready, k);
         g_cond_signal(&queue->workCond);
     }
-    g_mutex_unlock(&queue->lock);
+    virMutexUnlock(&queue->lock);
     return VIR_WORK_QUEUE_QUEUED;
 }
 
@@ -176,12 +177,12 @@ virWorkQueueDrain(virWorkQueue *queue, unsigned int timeoutMs)
     gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * G_TIME_SPAN_MILLISECOND;
     bool idle;
 
-    g_mutex_lock(&queue->lock);
+    virMutexLock(&queue->lock);
     while (queue->busy > 0 &&
-           g_cond_wait_until(&queue->idleCond, &queue->lock, deadline))
+           virCondWaitUntil(&queue->idleCond, &queue->lock, deadline))
         ;
     idle = queue->busy == 0;
-    g_mutex_unlock(&queue->lock);
+    virMutexUnlock(&queue->lock);
     return idle;
 }
 
@@ -190,12 +191,12 @@ void
 virWorkQueueGetStats(virWorkQueue *queue, size_t *queued, size_t *ran, size_t *merged,
                      size_t *refused)
 {
-    g_mutex_lock(&queue->lock);
+    virMutexLock(&queue->lock);
     *queued = queue->queued;
     *ran = queue->ran;
     *merged = queue->merged;
     *refused = queue->refused;
-    g_mutex_unlock(&queue->lock);
+    virMutexUnlock(&queue->lock);
 }
 
 
@@ -209,10 +210,10 @@ virWorkQueueFree(virWorkQueue *queue)
     if (!queue)
         return;
 
-    g_mutex_lock(&queue->lock);
+    virMutexLock(&queue->lock);
     queue->quit = true;
     g_cond_broadcast(&queue->workCond);
-    g_mutex_unlock(&queue->lock);
+    virMutexUnlock(&queue->lock);
     for (i = 0; i < queue->threads->len; i++)
         g_thread_join(g_ptr_array_index(queue->threads, i));
     g_ptr_array_free(queue->threads, TRUE);
