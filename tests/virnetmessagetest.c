@@ -1,6 +1,7 @@
 /* virnetmessagetest.c: libvirt wire framing, header and XDR types, and bad frames. */
 #include <config.h>
 
+#include <malloc.h>
 #include <string.h>
 
 #include "testutils.h"
@@ -335,6 +336,29 @@ testBigPayload(void)
 }
 
 
+/* An encoded message holds no more memory than its length: a client's output queue
+ * is bounded by the lengths it holds, so an event of a few hundred bytes must not
+ * keep the 64 KiB it was encoded in (qemu-monitor-event under an event flood). */
+static void
+testSmallPayloadHoldsLittle(void)
+{
+    g_autofree char *event = g_strnfill(200, 'e');
+    g_autoptr(virNetMessage) msg = testNewCall(VIR_NET_PROGRAM_QEMU, 6, 1);
+    g_autoptr(virNetMessage) back = NULL;
+    char *out = NULL;
+
+    msg->header.type = VIR_NET_MESSAGE;
+    virTestAssertOK(virNetMessageEncodeHeader(msg));
+    virTestAssertOK(virNetMessageEncodePayload(msg, (xdrproc_t)virNetXDRNonNullString, &event));
+    g_assert_cmpuint(msg->bufferLength, ==, 28 + 4 + 200);
+    g_assert_cmpuint(malloc_usable_size(msg->buffer), <, 1024);
+    back = testReadBack(msg);
+    virTestAssertOK(virNetMessageDecodePayload(back, (xdrproc_t)virNetXDRNonNullString, &out));
+    g_assert_cmpstr(out, ==, event);
+    xdr_free((xdrproc_t)virNetXDRNonNullString, (char *)&out);
+}
+
+
 static void
 testSetLength(virNetMessage *msg, unsigned int len)
 {
@@ -451,6 +475,7 @@ main(int argc, char **argv)
     g_test_add_func("/virnetmessage/error-with-domain", testErrorWithDomain);
     g_test_add_func("/virnetmessage/error-from-last", testErrorFromLast);
     g_test_add_func("/virnetmessage/big-payload", testBigPayload);
+    g_test_add_func("/virnetmessage/small-payload-holds-little", testSmallPayloadHoldsLittle);
     g_test_add_func("/virnetmessage/bad-frames", testBadFrames);
     g_test_add_func("/virnetmessage/garbage-payload", testGarbagePayload);
     return g_test_run();

@@ -253,6 +253,12 @@ virNetMessageEncodePayloadEmpty(virNetMessage *msg)
     }
     if (virNetMessageWriteLength(msg, msg->bufferOffset) < 0)
         return -1;
+    /* Encoding started with VIR_NET_MESSAGE_INITIAL bytes; an event is a few hundred.
+     * A client's output queue is bounded by the bufferLength of what it holds, so
+     * hold no more than that: otherwise a client that reads slowly while events
+     * stream pins 64 KiB per queued event, far past its bound. */
+    if (msg->bufferOffset < msg->bufferLength)
+        msg->buffer = g_realloc(msg->buffer, msg->bufferOffset);
     msg->bufferLength = msg->bufferOffset;
     msg->bufferOffset = 0;
     return 0;
