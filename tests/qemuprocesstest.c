@@ -373,6 +373,61 @@ testReconnectDead(void)
 }
 
 
+/* qvirtd was killed in the middle of a start or a stop: its live state file says
+ * so, and the driver that reads it finishes the job: QEMU ends at once (even one
+ * that ignores SIGTERM), the devices and files go, and the state is what the start
+ * or the stop would have left. */
+static void
+testReconnectInterrupted(gconstpointer opaque)
+{
+    const char *phase = opaque;
+    bool starting = STREQ(phase, "starting");
+    fixture fix = { 0 };
+    g_autoptr(qemuDomainStatus) status = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *contents = NULL;
+    g_autoptr(GString) edited = NULL;
+    virDomainObj *vm;
+    pid_t pid;
+    int reason;
+
+    fixtureSetUp(&fix);
+    vm = newDomain(&fix, "proc8", "q35", VETH0);
+    virObjectLock(vm);
+    virTestAssertOK(qemuProcessStart(&fix.driver, vm));
+    pid = vm->pid;
+    forgetDomain(vm);
+    /* QEMU keeps running whatever the signal, as a wedged one would. */
+    virTestAssertOK(virProcessKill(pid, SIGSTOP));
+
+    path = g_build_filename(fix.driver.stateDir, "proc8.xml", NULL);
+    g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
+    g_assert_nonnull(strstr(contents, " phase='running'>"));
+    edited = g_string_new(contents);
+    g_assert_cmpuint(g_string_replace(edited, " phase='running'>",
+                                      starting ? " phase='starting'>" :
+                                                 " phase='stopping' reason='destroyed'>",
+                                      1), ==, 1);
+    g_assert_true(g_file_set_contents(path, edited->str, -1, NULL));
+
+    vm = loadDomain(&fix, "proc8", &status);
+    g_assert_cmpint(status->phase, ==, starting ? QEMU_DOMAIN_PHASE_STARTING :
+                                                  QEMU_DOMAIN_PHASE_STOPPING);
+    virTestAssertOK(qemuProcessReconnect(&fix.driver, vm, status));
+    g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, starting ? VIR_DOMAIN_SHUTOFF_FAILED :
+                                           VIR_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_cmpint(vm->id, ==, -1);
+    g_assert_false(virProcessIsAlive(pid));
+    g_assert_cmpint(virNetDevExists("macvtap0"), ==, 0);
+    g_assert_false(fileExists(fix.driver.stateDir, "proc8.xml"));
+    g_assert_false(fileExists(fix.driver.stateDir, "proc8.monitor"));
+    virObjectUnlock(vm);
+    virObjectUnref(vm);
+    fixtureTearDown(&fix);
+}
+
+
 /* Every live state file is read back: two running domains and one broken file. */
 static void
 testReconnectAll(void)
@@ -430,6 +485,10 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocess/reconnect", testReconnect);
     g_test_add_func("/qemuprocess/reconnect-dead", testReconnectDead);
     g_test_add_func("/qemuprocess/reconnect-all", testReconnectAll);
+    g_test_add_data_func("/qemuprocess/reconnect-interrupted/starting", "starting",
+                         testReconnectInterrupted);
+    g_test_add_data_func("/qemuprocess/reconnect-interrupted/stopping", "stopping",
+                         testReconnectInterrupted);
     g_test_add_data_func("/qemuprocess/start-fails/bad-source", "bad-source", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/bad-machine", "bad-machine", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/missing-emulator", "missing-emulator",

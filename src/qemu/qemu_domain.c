@@ -1,6 +1,7 @@
 /* qemu_domain.c: per-domain QEMU state, jobs, and the events queued for workers. */
 #include <config.h>
 
+#include <libvirt/libvirt.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -27,6 +28,66 @@ qemuProcessEventTypeToString(int type)
     if (type < 0 || type >= QEMU_PROCESS_EVENT_LAST)
         return NULL;
     return qemuProcessEventTypeNames[type];
+}
+
+
+static const char *const qemuDomainPhaseNames[] = {
+    "running", "starting", "stopping",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(qemuDomainPhaseNames) == QEMU_DOMAIN_PHASE_LAST);
+
+static const char *const qemuDomainShutoffReasonNames[] = {
+    "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed",
+    "from-snapshot", "daemon",
+};
+/* libvirt's VIR_DOMAIN_SHUTOFF_LAST needs VIR_ENUM_SENTINELS; DAEMON is the last. */
+G_STATIC_ASSERT(G_N_ELEMENTS(qemuDomainShutoffReasonNames) == VIR_DOMAIN_SHUTOFF_DAEMON + 1);
+
+
+static int
+qemuDomainNameIndex(const char *const *names, size_t nnames, const char *str)
+{
+    size_t i;
+
+    for (i = 0; str && i < nnames; i++) {
+        if (STREQ(names[i], str))
+            return i;
+    }
+    return -1;
+}
+
+
+const char *
+qemuDomainPhaseTypeToString(int phase)
+{
+    if (phase < 0 || phase >= QEMU_DOMAIN_PHASE_LAST)
+        return NULL;
+    return qemuDomainPhaseNames[phase];
+}
+
+
+int
+qemuDomainPhaseTypeFromString(const char *str)
+{
+    return qemuDomainNameIndex(qemuDomainPhaseNames, G_N_ELEMENTS(qemuDomainPhaseNames),
+                               str);
+}
+
+
+const char *
+qemuDomainShutoffReasonTypeToString(int reason)
+{
+    if (reason < 0 || reason >= (int)G_N_ELEMENTS(qemuDomainShutoffReasonNames))
+        return NULL;
+    return qemuDomainShutoffReasonNames[reason];
+}
+
+
+int
+qemuDomainShutoffReasonTypeFromString(const char *str)
+{
+    return qemuDomainNameIndex(qemuDomainShutoffReasonNames,
+                               G_N_ELEMENTS(qemuDomainShutoffReasonNames), str);
 }
 
 
@@ -220,6 +281,23 @@ qemuDomainStatusGetULL(xmlNodePtr node, const char *attr, unsigned long long *va
 }
 
 
+/* The phase of a <domstatus> (running when it has none, as before phases were
+ * recorded) and, for a stop, its reason; -1 for a value that is not known. */
+static int
+qemuDomainStatusGetPhase(xmlNodePtr node, int *stopReason)
+{
+    g_autofree char *phase = (char *)xmlGetProp(node, BAD_CAST "phase");
+    g_autofree char *reason = (char *)xmlGetProp(node, BAD_CAST "reason");
+    int ret = phase ? qemuDomainPhaseTypeFromString(phase) : QEMU_DOMAIN_PHASE_RUNNING;
+
+    *stopReason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    if (ret == QEMU_DOMAIN_PHASE_STOPPING && reason &&
+        (*stopReason = qemuDomainShutoffReasonTypeFromString(reason)) < 0)
+        return -1;
+    return ret;
+}
+
+
 qemuDomainStatus *
 qemuDomainStatusParseFile(const char *path)
 {
@@ -243,10 +321,12 @@ qemuDomainStatusParseFile(const char *path)
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc || !(root = xmlDocGetRootElement(doc)) ||
         !xmlStrEqual(root->name, BAD_CAST "domstatus") ||
-        !qemuDomainStatusGetULL(root, "pid", &pid) || pid < 2 || pid > G_MAXINT32 ||
+        (status->phase = qemuDomainStatusGetPhase(root, &status->stopReason)) < 0 ||
+        !qemuDomainStatusGetULL(root, "pid", &pid) || pid > G_MAXINT32 ||
+        (pid < 2 && !(pid == 0 && status->phase == QEMU_DOMAIN_PHASE_STARTING)) ||
         !qemuDomainStatusGetULL(root, "runId", &status->runId)) {
         virReportError(VIR_ERR_INTERNAL_ERROR,
-                       _("Live state file '%1$s' is not a <domstatus> with a pid and a runId."),
+                       _("Live state file '%1$s' is not a <domstatus> with a pid, a runId and a known phase."),
                        path);
         xmlFreeDoc(doc);
         return NULL;

@@ -100,12 +100,36 @@ void qemuDomainEmitLifecycle(qemuDriver *driver, virDomainObj *vm, int event, in
 virNetDevRxFilterHostState *qemuDomainGetRxFilterHostState(virDomainObj *vm,
                                                            const char *alias);
 
-/* What a live state file (<stateDir>/NAME.xml, written at start) records. */
+/*
+ * How far a run of QEMU has got, as its live state file records it. A qvirtd killed
+ * in the middle of a start or a stop leaves the file behind; the next one reads
+ * there what to finish (qemuProcessReconnect), so that nothing the run made (QEMU,
+ * macvtaps, files) outlives it and the domain ends in the right state.
+ */
+typedef enum {
+    QEMU_DOMAIN_PHASE_RUNNING = 0,  /* started: taken over (files without a phase) */
+    QEMU_DOMAIN_PHASE_STARTING,     /* the start did not finish: ended, shut off (failed) */
+    QEMU_DOMAIN_PHASE_STOPPING,     /* a stop began: finished, with the stop's reason */
+
+    QEMU_DOMAIN_PHASE_LAST
+} qemuDomainPhase;
+
+const char *qemuDomainPhaseTypeToString(int phase);
+int qemuDomainPhaseTypeFromString(const char *str);
+
+/* libvirt's names of the shut-off reasons (virDomainShutoffReason), as its own
+ * status files spell them: "destroyed", "crashed", ... */
+const char *qemuDomainShutoffReasonTypeToString(int reason);
+int qemuDomainShutoffReasonTypeFromString(const char *str);
+
+/* What a live state file (<stateDir>/NAME.xml, written during start) records. */
 typedef struct _qemuDomainStatus qemuDomainStatus;
 struct _qemuDomainStatus {
     virDomainDef *def;       /* the live definition */
-    pid_t pid;
+    pid_t pid;               /* 0 while starting, before QEMU was spawned */
     unsigned long long runId;
+    qemuDomainPhase phase;
+    int stopReason;          /* virDomainShutoffReason of a stop (phase STOPPING) */
     char *monitorPath;
     GStrv devices;           /* host devices the run created */
 };

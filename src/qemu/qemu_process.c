@@ -959,8 +959,16 @@ qemuProcessLogTail(const char *logPath)
 }
 
 
+/*
+ * Writes @vm's live state file: where the run is (@phase; @stopReason for a stop),
+ * QEMU's pid (0 before it is spawned), the monitor socket, the host devices created
+ * so far and the live definition. Written as each of these comes to be during a
+ * start, and when a stop begins, so that a qvirtd killed at any point leaves what
+ * the next one needs to clean up.
+ */
 static int
-qemuProcessWriteStatus(qemuDriver *driver, virDomainObj *vm)
+qemuProcessWriteStatus(qemuDriver *driver, virDomainObj *vm, qemuDomainPhase phase,
+                       int stopReason)
 {
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
     g_autofree char *path = qemuProcessStatusPath(driver, vm);
@@ -971,8 +979,13 @@ qemuProcessWriteStatus(qemuDriver *driver, virDomainObj *vm)
 
     if (!domxml)
         return -1;
-    g_string_append_printf(xml, "<domstatus pid='%lld' runId='%llu'>\n",
-                           (long long)vm->pid, vm->runId);
+    g_string_append_printf(xml, "<domstatus pid='%lld' runId='%llu' phase='%s'",
+                           (long long)vm->pid, vm->runId,
+                           qemuDomainPhaseTypeToString(phase));
+    if (phase == QEMU_DOMAIN_PHASE_STOPPING)
+        g_string_append_printf(xml, " reason='%s'",
+                               qemuDomainShutoffReasonTypeToString(stopReason));
+    g_string_append(xml, ">\n");
     g_string_append_printf(xml, "  <monitor path='%s'/>\n", priv->monitorPath);
     for (i = 0; i < priv->createdDevices->len; i++)
         g_string_append_printf(xml, "  <hostdev name='%s'/>\n",
@@ -1132,6 +1145,11 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
         return -1;
     }
     runId = ++vm->runId;
+    /* Active from here on, as in libvirt: a lookup shows the domain starting, a
+     * second start or an undefine sees it running, and it has its id. */
+    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    vm->id = qemuProcessAllocDomainId(driver);
+    vm->def->id = vm->id;
 
     if (g_mkdir_with_parents(driver->stateDir, 0700) < 0 ||
         g_mkdir_with_parents(driver->logDir, 0700) < 0) {
@@ -1142,15 +1160,18 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     if (!(emulator = qemuFindEmulator(vm->def, driver->defaultEmulator)))
         goto error;
 
+    priv->monitorPath = g_strdup_printf("%s/%s.monitor", driver->stateDir, vm->def->name);
+    unlink(priv->monitorPath);
     for (i = 0; i < vm->def->nnets; i++) {
         int fd = qemuProcessPrepareNet(driver, vm, vm->def->nets[i]);
         if (fd < 0)
             goto error;
         g_array_append_val(fds, fd);
+        /* A macvtap outlives qvirtd: record it at once. */
+        if (qemuProcessWriteStatus(driver, vm, QEMU_DOMAIN_PHASE_STARTING, 0) < 0)
+            goto error;
     }
 
-    priv->monitorPath = g_strdup_printf("%s/%s.monitor", driver->stateDir, vm->def->name);
-    unlink(priv->monitorPath);
     params.emulator = emulator;
     params.monitorPath = priv->monitorPath;
     params.kvm = driver->kvm;
@@ -1173,6 +1194,8 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     if (virProcessSpawn((const char *const *)argv, params.netFds, fds->len, logfd,
                         &vm->pid) < 0)
         goto error;
+    if (qemuProcessWriteStatus(driver, vm, QEMU_DOMAIN_PHASE_STARTING, 0) < 0)
+        goto error;
     for (i = 0; i < fds->len; i++)
         close(g_array_index(fds, int, i));
     g_array_set_size(fds, 0);
@@ -1191,9 +1214,6 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     priv->mon = mon;
     if (driver->monitorReplyTimeoutMs)
         qemuMonitorSetReplyTimeout(mon, driver->monitorReplyTimeoutMs);
-    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
-    vm->id = qemuProcessAllocDomainId(driver);
-    vm->def->id = vm->id;
 
     /* Arm every trusted NIC's event and mirror its state before the guest runs. */
     qemuProcessRefreshRxFilters(vm, runId);
@@ -1223,7 +1243,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
             goto error;
     }
     virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
-    if (qemuProcessWriteStatus(driver, vm) < 0)
+    if (qemuProcessWriteStatus(driver, vm, QEMU_DOMAIN_PHASE_RUNNING, 0) < 0)
         goto error;
     qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STARTED,
                             VIR_DOMAIN_EVENT_STARTED_BOOTED);
@@ -1284,12 +1304,47 @@ void
 qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason)
 {
     VIR_INFO("Stopping domain '%s'", vm->def->name);
+    /* QEMU may take its grace time to end: a qvirtd killed meanwhile leaves the
+     * next one a record to finish the stop from. */
+    if (vm->pid > 0 &&
+        qemuProcessWriteStatus(driver, vm, QEMU_DOMAIN_PHASE_STOPPING, reason) < 0) {
+        VIR_WARN("Domain '%s': %s", vm->def->name, virErrorGetLastMessage());
+        virResetLastError();
+    }
     qemuProcessCleanup(driver, vm);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     vm->id = -1;
     vm->def->id = -1;
     qemuDomainEmitLifecycle(driver, vm, VIR_DOMAIN_EVENT_STOPPED,
                             qemuProcessStoppedDetail(reason));
+}
+
+
+/*
+ * The last qvirtd ended in the middle of @vm's start or stop (its live state file
+ * says which): finishes what it began. A start is ended, as a start that failed; a
+ * stop is completed with the reason it had. QEMU gets no grace time: a starting one
+ * ran no guest yet, a stopping one got its SIGTERM already.
+ */
+static void
+qemuProcessFinishInterrupted(qemuDriver *driver, virDomainObj *vm,
+                             const qemuDomainStatus *status)
+{
+    bool starting = status->phase == QEMU_DOMAIN_PHASE_STARTING;
+
+    VIR_WARN("qvirtd ended while domain '%s' was %s; %s it.", vm->def->name,
+             starting ? "starting" : "stopping", starting ? "ending" : "finishing");
+    if (starting)
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    else
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
+    if (vm->pid > 0 && virProcessIsAlive(vm->pid) && virProcessTerminate(vm->pid, 0) < 0) {
+        VIR_WARN("Cannot end QEMU of domain '%s': %s", vm->def->name,
+                 virErrorGetLastMessage());
+        virResetLastError();
+    }
+    vm->pid = 0;
+    qemuProcessStop(driver, vm, starting ? VIR_DOMAIN_SHUTOFF_FAILED : status->stopReason);
 }
 
 
@@ -1317,6 +1372,11 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
     for (i = 0; status->devices && status->devices[i]; i++)
         g_ptr_array_add(priv->createdDevices, g_strdup(status->devices[i]));
 
+    if (status->phase != QEMU_DOMAIN_PHASE_RUNNING) {
+        qemuProcessFinishInterrupted(driver, vm, status);
+        qemuDomainObjEndJob(vm);
+        return 0;
+    }
     if (!virProcessIsAlive(vm->pid)) {
         VIR_WARN("QEMU of domain '%s' (pid %lld) exited while qvirtd was away; cleaning up.",
                  vm->def->name, (long long)vm->pid);
