@@ -309,7 +309,7 @@ main(int argc, char **argv)
         virDomainObjSetState(dom->vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
 
         handshake = g_thread_new("fake-handshake", benchFakeHandshake, dom);
-        mon = qemuMonitorOpenFD(dom->vm, fds[0], 10000, virEventThreadGetContext(evt),
+        mon = qemuMonitorOpenFD(dom->vm, fds[0], 10000, evt,
                                 &monitorCallbacks, &driver);
         g_thread_join(handshake);
         if (!mon) {

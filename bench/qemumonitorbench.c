@@ -141,7 +141,7 @@ benchPipeline(size_t events, const qemuMonitorCallbacks *callbacks)
         g_error("socketpair: %s", g_strerror(errno));
 
     peer = g_thread_new("bench-qemu", fakeQemuHandshake, GINT_TO_POINTER(sv[1]));
-    if (!(mon = qemuMonitorOpenFD(vm, sv[0], 0, virEventThreadGetContext(evt),
+    if (!(mon = qemuMonitorOpenFD(vm, sv[0], 0, evt,
                                   callbacks, &counter)))
         g_error("cannot open monitor: %s", virErrorGetLastMessage());
     g_thread_join(peer);

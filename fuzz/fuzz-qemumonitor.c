@@ -242,7 +242,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     thread = g_thread_new("fuzz-fake-qemu", fuzzFakeQemuRun, &fake);
 
     mon = qemuMonitorOpenFD(fuzzDomain, fds[0], 10000,
-                            virEventThreadGetContext(fuzzEventThread),
+                            fuzzEventThread,
                             &fuzzCallbacks, NULL);
     FUZZ_ASSERT(mon != NULL, "the handshake with the fake QEMU works");
 

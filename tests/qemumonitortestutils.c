@@ -595,7 +595,7 @@ qemuMonitorTestOpen(qemuMonitorTest *test, const qemuMonitorCallbacks *cb, void 
 
     test->thread = g_thread_new("qvirt-fakeqemu", qemuMonitorTestThread, test);
     test->mon = qemuMonitorOpen(test->vm, test->socketPath, 0, timeoutMs,
-                                virEventThreadGetContext(test->eventThread), cb, opaque);
+                                test->eventThread, cb, opaque);
     if (!test->mon) {
         /* A test of a failing open never reaches the handshake: not a failure. */
         virMutexLock(&test->lock);

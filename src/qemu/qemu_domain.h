@@ -53,7 +53,7 @@ struct _qemuDomainObjPrivate {
     GHashTable *rxFilterHostState; /* NIC alias -> virNetDevRxFilterHostState */
     char *monitorPath;             /* the QMP socket of the running QEMU */
     GPtrArray *createdDevices;     /* host devices this run created (macvtaps) */
-    GSource *pidWatch;             /* fires when QEMU exits (pidfd) */
+    virEventThreadWatch *pidWatch; /* fires when QEMU exits (pidfd) */
     int pidWatchFd;
 };
 

@@ -13,6 +13,7 @@
 
 #include "virthread.h"
 #include "qemu_monitor.h"
+#include "vireventthread.h"
 #include "qemu_monitor_json.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -32,8 +33,7 @@ struct _qemuMonitor {
 
     GCond notify;            /* greeting, reply, EOF, error, message slot freed */
     int fd;
-    GMainContext *context;
-    GSource *watch;
+    virEventThreadWatch *watch;  /* on the event thread's epoll set; holds a ref */
 
     virDomainObj *vm;
     const qemuMonitorCallbacks *cb;
@@ -112,14 +112,9 @@ qemuMonitorDispose(void *obj)
     qemuMonitor *mon = obj;
 
     VIR_DEBUG("mon=%p", mon);
-    if (mon->watch) {
-        g_source_destroy(mon->watch);
-        g_source_unref(mon->watch);
-    }
+    /* The watch held a reference until it was removed and freed: it is gone. */
     if (mon->fd >= 0)
         close(mon->fd);
-    if (mon->context)
-        g_main_context_unref(mon->context);
     virObjectUnref(mon->vm);
     g_cond_clear(&mon->notify);
     g_free(mon->buffer);
@@ -250,6 +245,8 @@ qemuMonitorIO(int fd, GIOCondition cond, gpointer opaque)
     VIR_TSAN_ACQUIRE(mon);
     virObjectLock(mon);
     if (mon->closed || mon->goteof || mon->fatalError) {
+        /* Removed here, under the lock that guards the descriptor's owner. */
+        virEventThreadWatchRemove(g_steal_pointer(&mon->watch));
         virObjectUnlock(mon);
         return G_SOURCE_REMOVE;
     }
@@ -262,6 +259,7 @@ qemuMonitorIO(int fd, GIOCondition cond, gpointer opaque)
 
     if (rc != 0 && !mon->closed) {
         qemuMonitorEnd(mon, rc < 0 ? error : NULL);
+        virEventThreadWatchRemove(g_steal_pointer(&mon->watch));
         virObjectUnlock(mon);
         return G_SOURCE_REMOVE;
     }
@@ -271,7 +269,7 @@ qemuMonitorIO(int fd, GIOCondition cond, gpointer opaque)
 
 
 static qemuMonitor *
-qemuMonitorNew(virDomainObj *vm, int fd, GMainContext *context,
+qemuMonitorNew(virDomainObj *vm, int fd, virEventThread *evt,
                const qemuMonitorCallbacks *cb, void *opaque)
 {
     qemuMonitor *mon;
@@ -285,17 +283,21 @@ qemuMonitorNew(virDomainObj *vm, int fd, GMainContext *context,
     mon = virObjectLockableNew(sizeof(*mon), "qemuMonitor", qemuMonitorDispose);
     g_cond_init(&mon->notify);
     mon->fd = fd;
-    mon->context = g_main_context_ref(context);
     mon->vm = virObjectRef(vm);
     mon->cb = cb;
     mon->callbackOpaque = opaque;
     mon->replyTimeoutMs = QEMU_MONITOR_REPLY_TIMEOUT_MS;
 
-    mon->watch = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
-    g_source_set_callback(mon->watch, G_SOURCE_FUNC(qemuMonitorIO),
-                          virObjectRef(mon), virObjectUnrefVoid);
     VIR_TSAN_RELEASE(mon);
-    g_source_attach(mon->watch, context);
+    virObjectLock(mon);
+    mon->watch = virEventThreadWatchFD(evt, fd, G_IO_IN, qemuMonitorIO, virObjectRef(mon),
+                                       virObjectUnrefVoid);
+    virObjectUnlock(mon);
+    if (!mon->watch) {
+        virReportSystemError(errno, "%s", _("Cannot watch the QEMU monitor socket"));
+        virObjectUnref(mon);
+        return NULL;
+    }
     return mon;
 }
 
@@ -367,11 +369,11 @@ qemuMonitorWaitGreeting(qemuMonitor *mon, unsigned int timeoutMs)
 
 qemuMonitor *
 qemuMonitorOpenFD(virDomainObj *vm, int fd, unsigned int timeoutMs,
-                  GMainContext *context, const qemuMonitorCallbacks *cb, void *opaque)
+                  virEventThread *evt, const qemuMonitorCallbacks *cb, void *opaque)
 {
     qemuMonitor *mon;
 
-    if (!(mon = qemuMonitorNew(vm, fd, context, cb, opaque)))
+    if (!(mon = qemuMonitorNew(vm, fd, evt, cb, opaque)))
         return NULL;
 
     if (qemuMonitorWaitGreeting(mon, qemuMonitorOpenTimeout(timeoutMs)) < 0 ||
@@ -428,13 +430,13 @@ qemuMonitorConnect(const char *socketPath, pid_t pid, unsigned int timeoutMs)
 
 qemuMonitor *
 qemuMonitorOpen(virDomainObj *vm, const char *socketPath, pid_t pid, unsigned int timeoutMs,
-                GMainContext *context, const qemuMonitorCallbacks *cb, void *opaque)
+                virEventThread *evt, const qemuMonitorCallbacks *cb, void *opaque)
 {
     int fd;
 
     if ((fd = qemuMonitorConnect(socketPath, pid, qemuMonitorOpenTimeout(timeoutMs))) < 0)
         return NULL;
-    return qemuMonitorOpenFD(vm, fd, timeoutMs, context, cb, opaque);
+    return qemuMonitorOpenFD(vm, fd, timeoutMs, evt, cb, opaque);
 }
 
 
@@ -448,8 +450,7 @@ qemuMonitorClose(qemuMonitor *mon)
     virObjectLock(mon);
     if (!mon->closed) {
         mon->closed = true;
-        if (mon->watch)
-            g_source_destroy(mon->watch);
+        virEventThreadWatchRemove(g_steal_pointer(&mon->watch));
         /* Wakes a sender blocked in poll(); the fd itself is closed at dispose, when
          * nobody can be using it. */
         shutdown(mon->fd, SHUT_RDWR);

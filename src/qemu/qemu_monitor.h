@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include "internal.h"
+#include "vireventthread.h"
 #include "virjson.h"
 #include "virnetdevrxfilter.h"
 
@@ -184,17 +185,17 @@ struct _qemuMonitorCallbacks {
 /*
  * Opening: connects to @socketPath (retrying while QEMU creates it) or takes over an
  * already connected @fd, within @timeoutMs (0: QEMU_MONITOR_OPEN_TIMEOUT_MS), giving up
- * at once when process @pid (if > 0) exits meanwhile; attaches the
- * connection to @context (an event thread's, shared by many monitors), waits for the
+ * at once when process @pid (if > 0) exits meanwhile; watches the connection on
+ * @evt (an event thread shared by many monitors), waits for the
  * greeting and runs qmp_capabilities. Events that arrive meanwhile are dispatched.
  * The monitor holds a reference on @vm until it is disposed. Returns NULL with an
  * error on failure (@fd is closed then too).
  */
 qemuMonitor *qemuMonitorOpen(virDomainObj *vm, const char *socketPath, pid_t pid,
-                             unsigned int timeoutMs, GMainContext *context,
+                             unsigned int timeoutMs, virEventThread *evt,
                              const qemuMonitorCallbacks *cb, void *opaque);
 qemuMonitor *qemuMonitorOpenFD(virDomainObj *vm, int fd, unsigned int timeoutMs,
-                               GMainContext *context, const qemuMonitorCallbacks *cb,
+                               virEventThread *evt, const qemuMonitorCallbacks *cb,
                                void *opaque);
 
 /* Detaches from the event thread, shuts the socket down, fails a waiting command, and

@@ -1007,6 +1007,7 @@ typedef struct {
     qemuDriver *driver;
     virDomainObj *vm;
     unsigned long long runId;
+    virEventThreadWatch *handle;   /* set with the domain locked */
 } qemuProcessPidWatch;
 
 
@@ -1027,11 +1028,18 @@ qemuProcessPidExited(int fd, GIOCondition cond, gpointer opaque)
 {
     qemuProcessPidWatch *watch = opaque;
 
+    qemuDomainObjPrivate *priv;
+
     VIR_TSAN_ACQUIRE(watch);
     virObjectLock(watch->vm);
+    priv = qemuDomainObjGetPrivate(watch->vm);
     if (virDomainObjIsActive(watch->vm) && watch->vm->runId == watch->runId)
         qemuProcessQueueEvent(watch->driver, watch->vm, QEMU_PROCESS_EVENT_MONITOR_EOF,
                               NULL, 0);
+    /* Removed here, with the domain locked, before anyone may close the pidfd;
+     * unless a later run has a watch of its own (this one was removed then). */
+    if (priv && priv->pidWatch == watch->handle)
+        virEventThreadWatchRemove(g_steal_pointer(&priv->pidWatch));
     virObjectUnlock(watch->vm);
     return G_SOURCE_REMOVE;
 }
@@ -1059,11 +1067,18 @@ qemuProcessWatchPid(qemuDriver *driver, virDomainObj *vm)
     watch->driver = driver;
     watch->vm = virObjectRef(vm);
     watch->runId = vm->runId;
-    priv->pidWatch = g_unix_fd_source_new(fd, G_IO_IN);
-    g_source_set_callback(priv->pidWatch, G_SOURCE_FUNC(qemuProcessPidExited), watch,
-                          qemuProcessPidWatchFree);
     VIR_TSAN_RELEASE(watch);
-    g_source_attach(priv->pidWatch, virEventThreadGetContext(driver->eventThread));
+    /* The domain is locked: the callback cannot look at the handle before it is set. */
+    watch->handle = virEventThreadWatchFD(driver->eventThread, fd, G_IO_IN,
+                                          qemuProcessPidExited, watch,
+                                          qemuProcessPidWatchFree);
+    if (!watch->handle) {
+        VIR_WARN("Domain '%s': cannot watch QEMU's pidfd: %s", vm->def->name,
+                 g_strerror(errno));
+        close(fd);
+        return;
+    }
+    priv->pidWatch = watch->handle;
     priv->pidWatchFd = fd;
 }
 
@@ -1071,10 +1086,7 @@ qemuProcessWatchPid(qemuDriver *driver, virDomainObj *vm)
 static void
 qemuProcessUnwatchPid(qemuDomainObjPrivate *priv)
 {
-    if (priv->pidWatch) {
-        g_source_destroy(priv->pidWatch);
-        g_clear_pointer(&priv->pidWatch, g_source_unref);
-    }
+    virEventThreadWatchRemove(g_steal_pointer(&priv->pidWatch));
     if (priv->pidWatchFd >= 0) {
         close(priv->pidWatchFd);
         priv->pidWatchFd = -1;
@@ -1206,7 +1218,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *vm)
     /* The monitor's first events lock the domain: let them while we wait. */
     virObjectUnlock(vm);
     mon = qemuMonitorOpen(vm, priv->monitorPath, vm->pid, 0,
-                          virEventThreadGetContext(driver->eventThread),
+                          driver->eventThread,
                           &monitorCallbacks, driver);
     virObjectLock(vm);
     if (!mon)
@@ -1390,7 +1402,7 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
 
     virObjectUnlock(vm);
     mon = qemuMonitorOpen(vm, priv->monitorPath, vm->pid, 0,
-                          virEventThreadGetContext(driver->eventThread),
+                          driver->eventThread,
                           &monitorCallbacks, driver);
     virObjectLock(vm);
     if (!mon)
