@@ -274,6 +274,9 @@ virNetServerClientUpdateIdle(gpointer opaque)
 {
     virNetServerClient *client = opaque;
 
+    /* Made on another thread (virNetServerClientScheduleUpdate); glib frees it
+     * here once this returns. */
+    VIR_TSAN_ACQUIRE(g_main_current_source());
     virMutexLock(&client->lock);
     client->updatePending = false;
     virMutexUnlock(&client->lock);
@@ -302,6 +305,8 @@ virNetServerClientScheduleUpdate(virNetServerClient *client)
     g_source_set_callback(idle, virNetServerClientUpdateIdle,
                           virNetServerClientRef(client),
                           (GDestroyNotify)virNetServerClientUnref);
+    /* glib hands the source to the main context's thread out of TSan's sight. */
+    VIR_TSAN_RELEASE(idle);
     g_source_attach(idle, client->ctx);
 }
 
