@@ -428,6 +428,59 @@ testReconnectInterrupted(gconstpointer opaque)
 }
 
 
+/* QEMU exited while qvirtd was away and its pid now runs another program (a
+ * decoy): the restarted driver cleans up without signalling it. */
+static void
+testReconnectPidReused(gconstpointer opaque)
+{
+    const char *phase = opaque;
+    const char *decoyArgv[] = { "/bin/sleep", "60", NULL };
+    fixture fix = { 0 };
+    g_autoptr(qemuDomainStatus) status = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *contents = NULL;
+    g_autofree char *was = NULL;
+    g_autofree char *now = NULL;
+    g_autoptr(GString) edited = NULL;
+    virDomainObj *vm;
+    pid_t pid;
+    pid_t decoy;
+    int reason;
+
+    fixtureSetUp(&fix);
+    vm = newDomain(&fix, "proc9", "q35", VETH0);
+    virObjectLock(vm);
+    virTestAssertOK(qemuProcessStart(&fix.driver, vm));
+    pid = vm->pid;
+    forgetDomain(vm);
+    virTestAssertOK(virProcessTerminate(pid, 1000));
+    virTestAssertOK(virProcessSpawn(decoyArgv, NULL, 0, -1, &decoy));
+
+    path = g_build_filename(fix.driver.stateDir, "proc9.xml", NULL);
+    g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
+    edited = g_string_new(contents);
+    was = g_strdup_printf("<domstatus pid='%lld' runId='%llu' phase='running'>",
+                          (long long)pid, vm->runId);
+    now = g_strdup_printf("<domstatus pid='%lld' runId='%llu' phase='%s'>",
+                          (long long)decoy, vm->runId, phase);
+    g_assert_cmpuint(g_string_replace(edited, was, now, 1), ==, 1);
+    g_assert_true(g_file_set_contents(path, edited->str, -1, NULL));
+
+    vm = loadDomain(&fix, "proc9", &status);
+    virTestAssertOK(qemuProcessReconnect(&fix.driver, vm, status));
+    g_assert_cmpint(virDomainObjGetState(vm, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, STREQ(phase, "starting") ? VIR_DOMAIN_SHUTOFF_FAILED :
+                                                          VIR_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_true(virProcessIsAlive(decoy));
+    g_assert_cmpint(virNetDevExists("macvtap0"), ==, 0);
+    g_assert_false(fileExists(fix.driver.stateDir, "proc9.xml"));
+    virTestAssertOK(virProcessTerminate(decoy, 1000));
+    virObjectUnlock(vm);
+    virObjectUnref(vm);
+    fixtureTearDown(&fix);
+}
+
+
 /* Every live state file is read back: two running domains and one broken file. */
 static void
 testReconnectAll(void)
@@ -489,6 +542,10 @@ main(int argc, char **argv)
                          testReconnectInterrupted);
     g_test_add_data_func("/qemuprocess/reconnect-interrupted/stopping", "stopping",
                          testReconnectInterrupted);
+    g_test_add_data_func("/qemuprocess/reconnect-pid-reused/running", "running",
+                         testReconnectPidReused);
+    g_test_add_data_func("/qemuprocess/reconnect-pid-reused/starting", "starting",
+                         testReconnectPidReused);
     g_test_add_data_func("/qemuprocess/start-fails/bad-source", "bad-source", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/bad-machine", "bad-machine", testStartFails);
     g_test_add_data_func("/qemuprocess/start-fails/missing-emulator", "missing-emulator",

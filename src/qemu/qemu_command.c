@@ -431,6 +431,15 @@ qemuBuildCheckArch(const virDomainDef *def)
 }
 
 
+char *
+qemuBuildMonitorChardev(const char *monitorPath)
+{
+    g_autofree char *path = qemuCommandEscape(monitorPath);
+
+    return g_strdup_printf("socket,id=charmonitor,path=%s,server=on,wait=off", path);
+}
+
+
 char **
 qemuBuildCommandLine(const virDomainDef *def, const qemuCommandParams *params)
 {
@@ -465,7 +474,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandParams *params)
     }
 
     name = qemuCommandEscape(def->name);
-    monitor = qemuCommandEscape(params->monitorPath);
+    monitor = qemuBuildMonitorChardev(params->monitorPath);
     virDomainUUIDFormat(def->uuid, uuid);
 
     qemuCommandAdd(&cmd, "%s", params->emulator);
@@ -485,7 +494,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCommandParams *params)
     qemuCommandAdd(&cmd, "-no-user-config");
     qemuCommandAdd(&cmd, "-nodefaults");
     qemuCommandAdd(&cmd, "-chardev");
-    qemuCommandAdd(&cmd, "socket,id=charmonitor,path=%s,server=on,wait=off", monitor);
+    qemuCommandAdd(&cmd, "%s", monitor);
     qemuCommandAdd(&cmd, "-mon");
     qemuCommandAdd(&cmd, "chardev=charmonitor,id=monitor,mode=control");
     qemuCommandAdd(&cmd, "-rtc");

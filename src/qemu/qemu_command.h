@@ -53,6 +53,12 @@ struct _qemuCommandParams {
 char **qemuBuildCommandLine(const virDomainDef *def, const qemuCommandParams *params);
 
 /*
+ * The -chardev value of the QMP monitor on @monitorPath, as the argv carries it
+ * (commas doubled): also how a process is recognised as the QEMU of that socket.
+ */
+char *qemuBuildMonitorChardev(const char *monitorPath);
+
+/*
  * @argv as one line for logs: arguments joined by spaces, shell-quoted where they
  * hold anything beyond [A-Za-z0-9_=,./:@%+-]. Never NULL.
  */

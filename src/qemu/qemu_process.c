@@ -1332,6 +1332,22 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *vm, int reason)
 }
 
 
+/* Whether @vm's pid, read from its live state file, still runs its QEMU: alive and
+ * started with its monitor socket. A QEMU that exited while qvirtd was away may
+ * have left its pid to another program, which must not be signalled. */
+static bool
+qemuProcessIsOurQEMU(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    g_autofree char *chardev = NULL;
+
+    if (vm->pid <= 0 || !priv->monitorPath)
+        return false;
+    chardev = qemuBuildMonitorChardev(priv->monitorPath);
+    return virProcessHasArgument(vm->pid, chardev);
+}
+
+
 /*
  * The last qvirtd ended in the middle of @vm's start or stop (its live state file
  * says which): finishes what it began. A start is ended, as a start that failed; a
@@ -1350,7 +1366,7 @@ qemuProcessFinishInterrupted(qemuDriver *driver, virDomainObj *vm,
         virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     else
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
-    if (vm->pid > 0 && virProcessIsAlive(vm->pid) && virProcessTerminate(vm->pid, 0) < 0) {
+    if (qemuProcessIsOurQEMU(vm) && virProcessTerminate(vm->pid, 0) < 0) {
         VIR_WARN("Cannot end QEMU of domain '%s': %s", vm->def->name,
                  virErrorGetLastMessage());
         virResetLastError();
@@ -1389,10 +1405,11 @@ qemuProcessReconnect(qemuDriver *driver, virDomainObj *vm, const qemuDomainStatu
         qemuDomainObjEndJob(vm);
         return 0;
     }
-    if (!virProcessIsAlive(vm->pid)) {
+    if (!qemuProcessIsOurQEMU(vm)) {
         VIR_WARN("QEMU of domain '%s' (pid %lld) exited while qvirtd was away; cleaning up.",
                  vm->def->name, (long long)vm->pid);
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
+        vm->pid = 0;
         qemuProcessStop(driver, vm, VIR_DOMAIN_SHUTOFF_CRASHED);
         qemuDomainObjEndJob(vm);
         return 0;

@@ -104,6 +104,26 @@ virProcessIsAlive(pid_t pid)
 }
 
 
+bool
+virProcessHasArgument(pid_t pid, const char *arg)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/cmdline", (long long)pid);
+    g_autofree char *cmdline = NULL;
+    const char *p;
+    gsize len;
+
+    if (pid <= 0 || !virProcessIsAlive(pid) ||
+        !g_file_get_contents(path, &cmdline, &len, NULL))
+        return false;
+    /* NUL-separated arguments; g_file_get_contents ends the last one too. */
+    for (p = cmdline; p < cmdline + len; p += strlen(p) + 1) {
+        if (STREQ(p, arg))
+            return true;
+    }
+    return false;
+}
+
+
 /* Reaps @pid if it is our child and has exited; true when it is gone. */
 static bool
 virProcessReaped(pid_t pid)

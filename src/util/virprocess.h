@@ -33,3 +33,8 @@ int virProcessOpenPidfd(pid_t pid);
 
 /* True while @pid exists (a zombie counts as gone). */
 bool virProcessIsAlive(pid_t pid);
+
+/* True while @pid exists and one of its command-line arguments is exactly @arg
+ * (/proc/PID/cmdline): after a restart, tells a pid that still runs the program
+ * recorded from one that the kernel has given to another program. */
+bool virProcessHasArgument(pid_t pid, const char *arg);
