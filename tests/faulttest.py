@@ -302,8 +302,12 @@ class FaultTest(QvirtdHarness, unittest.TestCase):
         # The command holds the job, not the domain: everything else goes on.
         self.assertEqual(self.domstate('cue-noreply'), 'running (booted)')
         self.assertIn('cue-noreply', self.virsh('list', '--name').stdout)
-        self.assert_bystander_ok()
+        self.virsh('suspend', BYSTANDER)
+        self.virsh('resume', BYSTANDER)
+        report('while a command hung: domstate, list, a suspend, a resume',
+               time.monotonic() - suspend.started)
         self.assertIsNone(suspend.poll(), 'suspend ended before the reply timeout')
+        self.assert_bystander_ok()
         rc, out, err, took = self.finish(suspend)
         report('suspend without a reply failed after', took)
         self.assertEqual(rc, 1, out + err)
