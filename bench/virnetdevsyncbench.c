@@ -3,8 +3,13 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "virerror.h"
 #include "virnetdev.h"
@@ -23,7 +28,39 @@
  *  - with the state unknown before each sync (as after a daemon restart, or as
  *    libvirt does on every sync): /proc/net/dev_mcast is read, whose size grows with
  *    every multicast entry on the host.
+ *
+ * The program defines ioctl() and socket() itself to count the calls a sync makes
+ * (each ioctl comes with a control socket and its close); the /proc read of the
+ * second variant is counted in bytes.
  */
+
+static bool counting;
+static size_t ioctlCalls;
+static size_t socketCalls;
+
+
+int
+ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    void *arg;
+
+    va_start(ap, request);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    if (counting)
+        ioctlCalls++;
+    return syscall(SYS_ioctl, fd, request, arg);
+}
+
+
+int
+socket(int domain, int type, int protocol)
+{
+    if (counting)
+        socketCalls++;
+    return syscall(SYS_socket, domain, type, protocol);
+}
 
 static void
 check(int rc, const char *what)
@@ -89,6 +126,8 @@ timeSyncs(size_t syncs, bool keepState)
 
     /* First sync learns the device; not timed. */
     virNetDevRxFilterSync("qvb0", a, &state);
+    ioctlCalls = socketCalls = 0;
+    counting = true;
     start = g_get_monotonic_time();
     for (i = 0; i < syncs; i++) {
         if (!keepState)
@@ -96,8 +135,22 @@ timeSyncs(size_t syncs, bool keepState)
         if (virNetDevRxFilterSync("qvb0", i % 2 ? a : b, &state) != 0)
             g_error("sync failed");
     }
+    counting = false;
     virNetDevRxFilterHostStateClear(&state);
     return (double)(g_get_monotonic_time() - start) / syncs;
+}
+
+
+/* Bytes of /proc/net/dev_mcast: what a sync that does not know the device reads. */
+static size_t
+procMcastBytes(void)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+
+    if (!g_file_get_contents("/proc/net/dev_mcast", &text, &len, NULL))
+        return 0;
+    return len;
 }
 
 
@@ -123,12 +176,21 @@ main(int argc, char **argv)
     check(virNetlinkLinkSetUp("qvbveth0", true), "veth up");
     check(virNetlinkLinkSetUp("qvbveth1", true), "veth up");
 
-    printf("%-10s %22s %26s\n", "macvtaps", "state known (us/sync)", "state read from /proc (us/sync)");
+    printf("%-10s %22s %26s %28s\n", "macvtaps", "state known (us/sync)",
+           "state read from /proc (us/sync)", "calls per sync (ioctl+socket)");
     for (i = 0; i < G_N_ELEMENTS(counts); i++) {
+        double known;
+        double proc;
+        double knownCalls;
+
         addDevices(have, counts[i]);
         have = counts[i];
-        printf("%-10zu %22.1f %26.1f\n", counts[i], timeSyncs(syncs, true),
-               timeSyncs(syncs, false));
+        known = timeSyncs(syncs, true);
+        knownCalls = (double)(ioctlCalls + socketCalls) / syncs;
+        proc = timeSyncs(syncs, false);
+        printf("%-10zu %22.1f %26.1f %14.1f known, %.1f + %zu /proc bytes\n", counts[i],
+               known, proc, knownCalls, (double)(ioctlCalls + socketCalls) / syncs,
+               procMcastBytes());
     }
     printf("%zu syncs per figure, each changing MAC, 2 of 3 multicast groups and promiscuous mode;\n"
            "every macvtap carries 10 global multicast entries.\n", syncs);
