@@ -30,8 +30,8 @@
  *    every multicast entry on the host.
  *
  * The program defines ioctl() and socket() itself to count the calls a sync makes
- * (each ioctl comes with a control socket and its close); the /proc read of the
- * second variant is counted in bytes.
+ * (each control socket is closed again); the /proc read of the second variant is
+ * counted in bytes.
  */
 
 static bool counting;
@@ -181,16 +181,19 @@ main(int argc, char **argv)
     for (i = 0; i < G_N_ELEMENTS(counts); i++) {
         double known;
         double proc;
-        double knownCalls;
+        size_t knownIoctls;
+        size_t knownSockets;
 
         addDevices(have, counts[i]);
         have = counts[i];
         known = timeSyncs(syncs, true);
-        knownCalls = (double)(ioctlCalls + socketCalls) / syncs;
+        knownIoctls = ioctlCalls;
+        knownSockets = socketCalls;
         proc = timeSyncs(syncs, false);
-        printf("%-10zu %22.1f %26.1f %14.1f known, %.1f + %zu /proc bytes\n", counts[i],
-               known, proc, knownCalls, (double)(ioctlCalls + socketCalls) / syncs,
-               procMcastBytes());
+        printf("%-10zu %22.1f %26.1f %12.1f+%.1f known, %.1f+%.1f + %zu /proc bytes\n",
+               counts[i], known, proc, (double)knownIoctls / syncs,
+               (double)knownSockets / syncs, (double)ioctlCalls / syncs,
+               (double)socketCalls / syncs, procMcastBytes());
     }
     printf("%zu syncs per figure, each changing MAC, 2 of 3 multicast groups and promiscuous mode;\n"
            "every macvtap carries 10 global multicast entries.\n", syncs);
