@@ -89,6 +89,9 @@ class QvirtdHarness:
             ['unshare', '--net', '--mount', 'sh', '-c', NAMESPACE_SCRIPT, 'sh',
              'sleep', 'infinity'],
             stdout=self.log, stderr=subprocess.STDOUT)
+        # tearDown does not run when setUp fails (say, the daemon does not start):
+        # the namespace, and whatever runs in it, must go anyway.
+        self.addCleanup(self.cleanup_namespace)
 
         def ready():
             try:
@@ -139,14 +142,25 @@ class QvirtdHarness:
             self.stop_daemon()
         for pid in pids + self.qemu_pids:
             kill_pid(pid)
-        self.holder.kill()
-        self.holder.wait()
+        self.cleanup_namespace()
         log = self.daemon_log()
         self.log.close()
         self.tmp.cleanup()
         self.assertEqual(self.stop_status, [0] * len(self.stop_status),
                          'qvirtd did not stop cleanly:\n' + log[-4000:])
         self.assertNotIn('Sanitizer', log)
+
+    def cleanup_namespace(self):
+        """Kills the daemon if it still runs, every QEMU of this root and the namespace
+        holder; safe to call twice."""
+        if self.daemon is not None and self.daemon.poll() is None:
+            self.daemon.kill()
+            self.daemon.wait()
+        for pid in self.qemu_of_root():
+            kill_pid(pid)
+        if self.holder.poll() is None:
+            self.holder.kill()
+        self.holder.wait()
 
     def find_qemu(self):
         """The QEMU processes the daemon started, to kill in tearDown whatever happens."""
