@@ -606,6 +606,41 @@ waitState(virDomainObj *vm, int state)
 }
 
 
+/* A domain whose events pile up to the bound: the events past it are dropped with
+ * one warning when dropping starts and one with the count once it catches up, not
+ * one per event. */
+static void
+testBoundWarnsOnce(void)
+{
+    fixture fix = { 0 };
+    g_autofree char *logs = NULL;
+    size_t i;
+
+    fixtureSetUp(&fix, "no");
+    virTestLogCaptureStart(VIR_LOG_WARN);
+    /* The workers wait for the domain's lock, so the queue fills. */
+    virObjectLock(fix.vm);
+    for (i = 0; i < QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX + 50; i++)
+        qemuProcessQueueEvent(&fix.driver, fix.vm, QEMU_PROCESS_EVENT_DEVICE_DELETED,
+                              g_strdup_printf("d%zu", i), 0);
+    virObjectUnlock(fix.vm);
+    g_assert_true(virWorkQueueDrain(fix.driver.workers, 10000));
+    qemuProcessQueueEvent(&fix.driver, fix.vm, QEMU_PROCESS_EVENT_DEVICE_DELETED,
+                          g_strdup("last"), 0);
+    g_assert_true(virWorkQueueDrain(fix.driver.workers, 10000));
+    logs = virTestLogCaptureTake();
+    virTestLogCaptureStop();
+    g_test_message("%s", logs);
+    /* The worker took one event before the lock stopped it, so 49 or 50 go. */
+    g_assert_nonnull(strstr(logs, "Domain 'evtest' has 1024 events waiting, its bound: "
+                            "dropping device-deleted and its further events"));
+    g_assert_null(strstr(strstr(logs, "its bound: dropping") + 1, "its bound: dropping"));
+    g_assert_true(strstr(logs, "Domain 'evtest' caught up with its events; 49 were dropped") ||
+                  strstr(logs, "Domain 'evtest' caught up with its events; 50 were dropped"));
+    fixtureTearDown(&fix);
+}
+
+
 /* Run-state events are handled inline on the event thread. */
 static void
 testRunStateEvents(void)
@@ -641,6 +676,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocessevent/callbacks-complete", testCallbacksComplete);
     g_test_add_func("/qemuprocessevent/filter-changes", testFilterChanges);
     g_test_add_func("/qemuprocessevent/run-state-events", testRunStateEvents);
+    g_test_add_func("/qemuprocessevent/bound-warns-once", testBoundWarnsOnce);
     g_test_add_func("/qemuprocessevent/trust-off", testTrustOff);
     g_test_add_func("/qemuprocessevent/unknown-and-non-virtio", testUnknownAndNonVirtio);
     g_test_add_func("/qemuprocessevent/burst-merged", testBurstMerged);

@@ -54,6 +54,8 @@ struct _qemuDomainObjPrivate {
     char *monitorPath;             /* the QMP socket of the running QEMU */
     GPtrArray *createdDevices;     /* host devices this run created (macvtaps) */
     virEventThreadWatch *pidWatch; /* fires when QEMU exits (pidfd) */
+    gint eventsRefused;            /* atomic: events dropped at the queue bound since
+                                    * the last one accepted (0: none) */
     int pidWatchFd;
 };
 

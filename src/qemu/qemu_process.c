@@ -63,12 +63,27 @@ qemuProcessQueueEvent(qemuDriver *driver, virDomainObj *vm, qemuProcessEventType
                       type == QEMU_PROCESS_EVENT_NIC_RX_FILTER_CHANGED ||
                       type == QEMU_PROCESS_EVENT_RESET;
 
+    qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
+    int refused;
+
     event->vm = virObjectRef(vm);
     event->eventType = type;
     event->runId = vm->runId;
     event->data = data;
     event->action = action;
-    virWorkQueuePush(driver->workers, vm, event, qemuProcessEventMerge, mustAccept);
+    /* At the bound a flooding QEMU could log a warning per event: one when dropping
+     * starts, one with the count when the domain caught up. */
+    if (virWorkQueuePush(driver->workers, vm, event, qemuProcessEventMerge,
+                         mustAccept) == VIR_WORK_QUEUE_REFUSED) {
+        if (g_atomic_int_add(&priv->eventsRefused, 1) == 0)
+            VIR_WARN("Domain '%s' has %d events waiting, its bound: dropping %s and its further events until the workers catch up.",
+                     vm->def->name, QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX,
+                     qemuProcessEventTypeToString(type));
+    } else if ((refused = g_atomic_int_get(&priv->eventsRefused)) > 0 &&
+               g_atomic_int_compare_and_exchange(&priv->eventsRefused, refused, 0)) {
+        VIR_WARN("Domain '%s' caught up with its events; %d were dropped at the bound.",
+                 vm->def->name, refused);
+    }
 }
 
 

@@ -151,8 +151,9 @@ virWorkQueuePush(virWorkQueue *queue, const void *key, void *item,
     if (k->items.length >= queue->perKeyMax && !mustAccept) {
         queue->refused++;
         virMutexUnlock(&queue->lock);
-        VIR_WARN("Work queue for %p holds %zu waiting items, its bound; refusing a new one.",
-                 key, queue->perKeyMax);
+        /* The caller knows what the key is and says it (once per burst). */
+        VIR_DEBUG("Work queue for %p holds %zu waiting items, its bound; refusing a new one.",
+                  key, queue->perKeyMax);
         if (queue->itemFree)
             queue->itemFree(item);
         return VIR_WORK_QUEUE_REFUSED;
