@@ -563,7 +563,8 @@ class FaultTest(QvirtdHarness, unittest.TestCase):
         pid = self.fake_pid('fq-floodrx')
         devs = self.interfaces('fq-floodrx')
         # The worker waits on slow queries; the domain's queue fills to its bound.
-        self.assertTrue(wait_for(lambda: 'waiting items, its bound' in self.daemon_log(), 15),
+        self.assertTrue(wait_for(lambda: 'events waiting, its bound: dropping' in
+                                 self.daemon_log(), 15),
                         self.daemon_log()[-3000:])
         self.kill_daemon()
         self.assertTrue(pid_alive(pid))

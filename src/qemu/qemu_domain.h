@@ -54,8 +54,8 @@ struct _qemuDomainObjPrivate {
     char *monitorPath;             /* the QMP socket of the running QEMU */
     GPtrArray *createdDevices;     /* host devices this run created (macvtaps) */
     virEventThreadWatch *pidWatch; /* fires when QEMU exits (pidfd) */
-    gint eventsRefused;            /* atomic: events dropped at the queue bound since
-                                    * the last one accepted (0: none) */
+    unsigned int eventsDropped;    /* at the queue bound, since the last report */
+    gint64 eventsDropReportAt;     /* monotonic µs of that report; 0: not dropping */
     int pidWatchFd;
 };
 

@@ -51,6 +51,10 @@ qemuProcessEventMerge(const void *queued, const void *incoming)
 }
 
 
+/* How often drops at a domain's event bound are reported while they go on. */
+#define QEMU_PROCESS_EVENTS_DROPPED_REPORT_S 10
+
+
 void
 qemuProcessQueueEvent(qemuDriver *driver, virDomainObj *vm, qemuProcessEventType type,
                       char *data, int action)
@@ -64,26 +68,44 @@ qemuProcessQueueEvent(qemuDriver *driver, virDomainObj *vm, qemuProcessEventType
                       type == QEMU_PROCESS_EVENT_RESET;
 
     qemuDomainObjPrivate *priv = qemuDomainObjGetPrivate(vm);
-    int refused;
+    virWorkQueueResult rc;
+    gint64 now;
 
     event->vm = virObjectRef(vm);
     event->eventType = type;
     event->runId = vm->runId;
     event->data = data;
     event->action = action;
-    /* At the bound a flooding QEMU could log a warning per event: one when dropping
-     * starts, one with the count when the domain caught up. */
-    if (virWorkQueuePush(driver->workers, vm, event, qemuProcessEventMerge,
-                         mustAccept) == VIR_WORK_QUEUE_REFUSED) {
-        if (g_atomic_int_add(&priv->eventsRefused, 1) == 0)
-            VIR_WARN("Domain '%s' has %d events waiting, its bound: dropping %s and its further events until the workers catch up.",
+    rc = virWorkQueuePush(driver->workers, vm, event, qemuProcessEventMerge, mustAccept);
+
+    /* A flooding QEMU keeps the queue at its bound, an event in for each one out:
+     * drops are reported when they start, then at most once a period with a count. */
+    if (rc != VIR_WORK_QUEUE_REFUSED && priv->eventsDropped == 0)
+        return;
+    now = g_get_monotonic_time();
+    if (rc == VIR_WORK_QUEUE_REFUSED) {
+        priv->eventsDropped++;
+        if (priv->eventsDropReportAt == 0) {
+            VIR_WARN("Domain '%s' has %d events waiting, its bound: dropping %s; further drops are counted and reported every %d s.",
                      vm->def->name, QEMU_DRIVER_EVENTS_PER_DOMAIN_MAX,
-                     qemuProcessEventTypeToString(type));
-    } else if ((refused = g_atomic_int_get(&priv->eventsRefused)) > 0 &&
-               g_atomic_int_compare_and_exchange(&priv->eventsRefused, refused, 0)) {
-        VIR_WARN("Domain '%s' caught up with its events; %d were dropped at the bound.",
-                 vm->def->name, refused);
+                     qemuProcessEventTypeToString(type), QEMU_PROCESS_EVENTS_DROPPED_REPORT_S);
+            priv->eventsDropped = 0;
+            priv->eventsDropReportAt = now;
+            return;
+        }
     }
+    if (now - priv->eventsDropReportAt < QEMU_PROCESS_EVENTS_DROPPED_REPORT_S * G_USEC_PER_SEC)
+        return;
+    if (rc == VIR_WORK_QUEUE_REFUSED) {
+        VIR_WARN("Domain '%s' dropped %u more events at its bound in the last %d s.",
+                 vm->def->name, priv->eventsDropped, QEMU_PROCESS_EVENTS_DROPPED_REPORT_S);
+        priv->eventsDropReportAt = now;
+    } else {
+        VIR_WARN("Domain '%s' caught up with its events; %u more were dropped at its bound.",
+                 vm->def->name, priv->eventsDropped);
+        priv->eventsDropReportAt = 0;
+    }
+    priv->eventsDropped = 0;
 }
 
 
