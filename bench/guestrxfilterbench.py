@@ -22,7 +22,7 @@ import unittest
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(SOURCE_ROOT, 'tests'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qvirtdharness import QvirtdHarness  # noqa: E402
+from qvirtdharness import QvirtdHarness, proc_status_kib  # noqa: E402
 from libvirtdharness import LibvirtdHarness  # noqa: E402
 from guestharness import (GUEST_IP, GuestHarness, HostView, build_test_guest,  # noqa: E402
                           percentile, wait_host)
@@ -74,14 +74,6 @@ def proc_cpu_seconds(pid):
     with open('/proc/%d/stat' % pid) as f:
         fields = f.read().rsplit(')', 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-
-
-def proc_status_kib(pid, key):
-    with open('/proc/%d/status' % pid) as f:
-        for line in f:
-            if line.startswith(key + ':'):
-                return int(line.split()[1])
-    return 0
 
 
 def ms(seconds):

@@ -23,7 +23,7 @@ import libvirt
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(SOURCE_ROOT, 'tests'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qvirtdharness import QvirtdHarness  # noqa: E402
+from qvirtdharness import QvirtdHarness, proc_status_kib  # noqa: E402
 from libvirtdharness import LibvirtdHarness  # noqa: E402
 
 DOMAIN = """<domain type='qemu'>
@@ -51,14 +51,6 @@ class LibvirtdBench(LibvirtdHarness, QvirtdHarness, unittest.TestCase):
         pass
 
 
-def rss_kib(pid):
-    with open('/proc/%d/status' % pid) as f:
-        for line in f:
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1])
-    return 0
-
-
 def timed(bench, *args):
     start = time.monotonic()
     bench.virsh(*args)
@@ -72,7 +64,7 @@ def measure(harness, ndomains, repeat):
     try:
         pid = bench.daemon.pid
         time.sleep(1)
-        fig['rss_empty'] = rss_kib(pid)
+        fig['rss_empty'] = proc_status_kib(pid, 'VmRSS')
         conn = libvirt.open(bench.uri)
         start = time.monotonic()
         for i in range(ndomains):
@@ -80,7 +72,7 @@ def measure(harness, ndomains, repeat):
         fig['define'] = time.monotonic() - start
         conn.close()
         time.sleep(1)
-        fig['rss_full'] = rss_kib(pid)
+        fig['rss_full'] = proc_status_kib(pid, 'VmRSS')
         fig['threads'] = len(os.listdir('/proc/%d/task' % pid))
         rows = bench.virsh('list', '--all', '--name').stdout.split()
         if len(rows) != ndomains:
@@ -94,7 +86,7 @@ def measure(harness, ndomains, repeat):
             bench.virsh('destroy', 'scale0001')
             fig['startdestroy'].append(time.monotonic() - start)
         time.sleep(1)
-        fig['rss_after'] = rss_kib(pid)
+        fig['rss_after'] = proc_status_kib(pid, 'VmRSS')
     finally:
         for qemu in bench.qemu_of_root():
             os.kill(qemu, 9)

@@ -29,7 +29,8 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qvirtdharness import QvirtdHarness, pid_alive, pids_of_children, wait_for  # noqa: E402
+from qvirtdharness import (QvirtdHarness, pid_alive, pids_of_children,  # noqa: E402
+                           proc_status_kib, wait_for)
 
 FAKE_QEMU = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fakeqemu.py')
 REPLY_TIMEOUT_MS = 3000
@@ -426,8 +427,7 @@ class FaultTest(QvirtdHarness, unittest.TestCase):
 
     def daemon_rss(self):
         """qvirtd's resident memory in KiB."""
-        with open('/proc/%d/status' % self.daemon.pid) as f:
-            return int(re.search(r'VmRSS:\s+(\d+)', f.read()).group(1))
+        return proc_status_kib(self.daemon.pid, 'VmRSS')
 
     def daemon_sanitized(self):
         """Whether qvirtd runs with AddressSanitizer or ThreadSanitizer."""

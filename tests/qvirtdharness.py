@@ -60,6 +60,15 @@ def pid_alive(pid):
         return False
 
 
+def proc_status_kib(pid, key):
+    """A KiB field (VmRSS, VmHWM...) of /proc/@pid/status; 0 when absent."""
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith(key + ':'):
+                return int(line.split()[1])
+    return 0
+
+
 def kill_pid(pid):
     try:
         os.kill(pid, signal.SIGKILL)

@@ -183,3 +183,34 @@ testHostEnterNetnsWithSysfs(void)
     }
     return 0;
 }
+
+
+virMacAddr
+testHostParseMAC(const char *str)
+{
+    virMacAddr mac;
+
+    g_assert_cmpint(virMacAddrParse(str, &mac), ==, 0);
+    return mac;
+}
+
+
+virNetDevRxFilter *
+testHostGuestFilter(const char *mac, int mode, bool overflow, const char *const *table)
+{
+    virNetDevRxFilter *guest = virNetDevRxFilterNew();
+    size_t n = table ? g_strv_length((char **)table) : 0;
+    size_t i;
+
+    guest->name = g_strdup("net0");
+    guest->mac = testHostParseMAC(mac);
+    guest->multicast.mode = mode;
+    guest->multicast.overflow = overflow;
+    guest->multicast.table = g_new0(virMacAddr, MAX(n, 1));
+    for (i = 0; i < n; i++)
+        guest->multicast.table[i] = testHostParseMAC(table[i]);
+    guest->multicast.nTable = n;
+    guest->unicast.mode = VIR_NETDEV_RX_FILTER_MODE_NORMAL;
+    guest->vlan.mode = VIR_NETDEV_RX_FILTER_MODE_NORMAL;
+    return guest;
+}

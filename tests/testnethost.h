@@ -4,6 +4,8 @@
 #include <net/if.h>
 
 #include "internal.h"
+#include "virmacaddr.h"
+#include "virnetdevrxfilter.h"
 
 /* Host device tests check results against these, never against our own reads. */
 
@@ -19,6 +21,15 @@ char *testHostMcastList(const char *ifname, bool global);
 /* Sorted, comma-joined static ("bridge fdb ... static": NUD_NOARP, master) bridge
  * forwarding entries on port @ifname, from a netlink dump of its own (libnl). */
 char *testHostFdbStatic(const char *ifname);
+
+/* @str parsed as a MAC address (the test fails on a typo). */
+virMacAddr testHostParseMAC(const char *str);
+
+/* A guest filter for NIC net0 as query-rx-filter would give it: @mac, multicast mode
+ * @mode (overflowed when @overflow) with the NULL-terminated @table, unicast and VLAN
+ * modes normal, not promiscuous. */
+virNetDevRxFilter *testHostGuestFilter(const char *mac, int mode, bool overflow,
+                                       const char *const *table);
 
 /* Moves the calling thread (call it in main(), before any thread exists) into a
  * network namespace of its own, which dies with the process. -1 with a TAP bail-out

@@ -72,34 +72,14 @@ testFaultDisarm(void)
 }
 
 
-static virMacAddr
-testParseMAC(const char *str)
-{
-    virMacAddr mac;
-
-    g_assert_cmpint(virMacAddrParse(str, &mac), ==, 0);
-    return mac;
-}
-
-
 /* A guest filter with @mac, promiscuous @promisc and the NULL-terminated @groups. */
 static virNetDevRxFilter *
 testGuest(const char *mac, bool promisc, const char *const *groups)
 {
-    virNetDevRxFilter *guest = virNetDevRxFilterNew();
-    size_t n = groups ? g_strv_length((char **)groups) : 0;
-    size_t i;
+    virNetDevRxFilter *guest = testHostGuestFilter(mac, VIR_NETDEV_RX_FILTER_MODE_NORMAL,
+                                                   false, groups);
 
-    guest->name = g_strdup("net0");
-    guest->mac = testParseMAC(mac);
     guest->promiscuous = promisc;
-    guest->multicast.mode = VIR_NETDEV_RX_FILTER_MODE_NORMAL;
-    guest->multicast.table = g_new0(virMacAddr, MAX(n, 1));
-    for (i = 0; i < n; i++)
-        guest->multicast.table[i] = testParseMAC(groups[i]);
-    guest->multicast.nTable = n;
-    guest->unicast.mode = VIR_NETDEV_RX_FILTER_MODE_NORMAL;
-    guest->vlan.mode = VIR_NETDEV_RX_FILTER_MODE_NORMAL;
     return guest;
 }
 
@@ -107,7 +87,7 @@ testGuest(const char *mac, bool promisc, const char *const *groups)
 static void
 testDevicesCreate(void)
 {
-    virMacAddr mac = testParseMAC(MVTAP_MAC);
+    virMacAddr mac = testHostParseMAC(MVTAP_MAC);
 
     virTestAssertOK(virNetlinkVethCreate(VETH0, VETH1));
     virTestAssertOK(virNetlinkLinkSetUp(VETH0, true));
@@ -285,7 +265,7 @@ testDevicesChangeUnderneath(void)
     const char *const groups[] = { GROUP1, NULL };
     virNetDevRxFilterHostState state = { 0 };
     g_autoptr(virNetDevRxFilter) guest = testGuest("52:54:00:fa:00:05", true, groups);
-    virMacAddr mac = testParseMAC(MVTAP_MAC);
+    virMacAddr mac = testHostParseMAC(MVTAP_MAC);
 
     testDevicesCreate();
     virTestLogCaptureStart(VIR_LOG_WARN);

@@ -67,44 +67,12 @@ testMacListString(const virMacAddr *table, size_t ntable)
 }
 
 
-static virMacAddr
-testParseMAC(const char *str)
-{
-    virMacAddr mac;
-
-    g_assert_cmpint(virMacAddrParse(str, &mac), ==, 0);
-    return mac;
-}
-
-
-/* A guest filter: @mac, multicast mode @mode with the NULL-terminated @table. */
-static virNetDevRxFilter *
-testGuest(const char *mac, int mode, bool overflow, const char *const *table)
-{
-    virNetDevRxFilter *guest = virNetDevRxFilterNew();
-    size_t n = table ? g_strv_length((char **)table) : 0;
-    size_t i;
-
-    guest->name = g_strdup("net0");
-    guest->mac = testParseMAC(mac);
-    guest->multicast.mode = mode;
-    guest->multicast.overflow = overflow;
-    guest->multicast.table = g_new0(virMacAddr, MAX(n, 1));
-    for (i = 0; i < n; i++)
-        guest->multicast.table[i] = testParseMAC(table[i]);
-    guest->multicast.nTable = n;
-    guest->unicast.mode = VIR_NETDEV_RX_FILTER_MODE_NORMAL;
-    guest->vlan.mode = VIR_NETDEV_RX_FILTER_MODE_NORMAL;
-    return guest;
-}
-
-
 /* ---- Devices ---- */
 
 static void
 testDevicesCreate(void)
 {
-    virMacAddr mac = testParseMAC(MVTAP_MAC);
+    virMacAddr mac = testHostParseMAC(MVTAP_MAC);
 
     virTestAssertOK(virNetlinkVethCreate(VETH0, VETH1));
     virTestAssertOK(virNetlinkLinkSetUp(VETH0, true));
@@ -132,7 +100,7 @@ testDevicesDelete(void)
 static void
 testNetlink(void)
 {
-    virMacAddr mac = testParseMAC(MVTAP_MAC);
+    virMacAddr mac = testHostParseMAC(MVTAP_MAC);
     int index = -1;
 
     testDevicesCreate();
@@ -179,8 +147,8 @@ static void
 testMACGetSet(void)
 {
     virMacAddr mac;
-    virMacAddr want = testParseMAC("52:54:00:12:34:56");
-    virMacAddr multicast = testParseMAC("01:00:5e:00:00:01");
+    virMacAddr want = testHostParseMAC("52:54:00:12:34:56");
+    virMacAddr multicast = testHostParseMAC("01:00:5e:00:00:01");
     g_autofree char *seen = NULL;
     g_autofree char *unchanged = NULL;
 
@@ -267,7 +235,7 @@ testFlagsSetClear(void)
 static void
 testMulti(void)
 {
-    virMacAddr group = testParseMAC("01:00:5e:01:02:03");
+    virMacAddr group = testHostParseMAC("01:00:5e:01:02:03");
     g_autofree char *kernelBefore = NULL;
     g_autofree char *str = NULL;
     g_autofree virMacAddr *table = NULL;
@@ -303,7 +271,7 @@ testMulti(void)
     g_clear_pointer(&str, g_free);
 
     /* A global reference on a kernel membership: deleting it leaves the membership. */
-    group = testParseMAC("01:00:5e:00:00:01");
+    group = testHostParseMAC("01:00:5e:00:00:01");
     virTestAssertOK(virNetDevAddMulti(MVTAP, &group));
     str = testHostMcastList(MVTAP, true);
     g_assert_cmpstr(str, ==, "01:00:5e:00:00:01");
@@ -368,7 +336,7 @@ testSync(const void *opaque)
     virTestLogCaptureStart(VIR_LOG_WARN);
 
     /* MAC change and multicast adds. */
-    guest = testGuest("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table1);
+    guest = testHostGuestFilter("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table1);
     g_assert_cmpint(virNetDevRxFilterSync(MVTAP, guest, st), ==, 0);
     testAssertHost("52:54:00:00:00:02", "01:00:5e:00:00:fb,33:33:00:00:00:fb", false, false, true);
     if (st) {
@@ -380,7 +348,7 @@ testSync(const void *opaque)
     g_clear_pointer(&guest, virNetDevRxFilterFree);
 
     /* One removed, two added; one of them is a kernel membership already. */
-    guest = testGuest("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table2);
+    guest = testHostGuestFilter("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table2);
     g_assert_cmpint(virNetDevRxFilterSync(MVTAP, guest, st), ==, 0);
     testAssertHost("52:54:00:00:00:02", "01:00:5e:7f:00:01,33:33:00:00:00:01,33:33:00:00:00:fb",
                    false, false, true);
@@ -415,7 +383,7 @@ testSync(const void *opaque)
     g_clear_pointer(&guest, virNetDevRxFilterFree);
 
     /* Overflow: empty table, so every global entry goes, and ALLMULTI. */
-    guest = testGuest("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, true, NULL);
+    guest = testHostGuestFilter("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, true, NULL);
     g_assert_cmpint(virNetDevRxFilterSync(MVTAP, guest, st), ==, 0);
     testAssertHost("52:54:00:00:00:02", "", false, true, true);
     if (st)
@@ -423,7 +391,7 @@ testSync(const void *opaque)
     g_clear_pointer(&guest, virNetDevRxFilterFree);
 
     /* The list fits again: entries back, ALLMULTI off. */
-    guest = testGuest("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table1);
+    guest = testHostGuestFilter("52:54:00:00:00:02", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table1);
     g_assert_cmpint(virNetDevRxFilterSync(MVTAP, guest, st), ==, 0);
     testAssertHost("52:54:00:00:00:02", "01:00:5e:00:00:fb,33:33:00:00:00:fb", false, false, true);
 
@@ -462,13 +430,13 @@ testSyncStateCache(void)
 {
     virNetDevRxFilterHostState state = { 0 };
     const char *const table[] = { "01:00:5e:00:00:fb", NULL };
-    virMacAddr foreign = testParseMAC("01:00:5e:00:00:fc");
+    virMacAddr foreign = testHostParseMAC("01:00:5e:00:00:fc");
     g_autoptr(virNetDevRxFilter) guest = NULL;
 
     testDevicesCreate();
     /* An entry on the host before the first sync is seen and removed. */
     virTestAssertOK(virNetDevAddMulti(MVTAP, &foreign));
-    guest = testGuest(MVTAP_MAC, VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table);
+    guest = testHostGuestFilter(MVTAP_MAC, VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table);
     g_assert_cmpint(virNetDevRxFilterSync(MVTAP, guest, &state), ==, 0);
     testAssertHost(MVTAP_MAC, "01:00:5e:00:00:fb", false, false, true);
     g_assert_true(state.known);
@@ -505,7 +473,7 @@ testSyncFailures(void)
     virTestLogCaptureStart(VIR_LOG_WARN);
 
     /* A missing device: every step fails, each is logged, nothing is left behind. */
-    guest = testGuest(MVTAP_MAC, VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table);
+    guest = testHostGuestFilter(MVTAP_MAC, VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, table);
     g_assert_cmpint(virNetDevRxFilterSync(MISSING, guest, &state), ==, 4);
     g_assert_null(virErrorGetLast());
     logs = virTestLogCaptureTake();
@@ -523,7 +491,7 @@ testSyncFailures(void)
     g_clear_pointer(&guest, virNetDevRxFilterFree);
 
     /* A multicast guest MAC: the kernel refuses it; the other steps still apply. */
-    guest = testGuest("01:00:5e:00:00:01", VIR_NETDEV_RX_FILTER_MODE_ALL, false, table);
+    guest = testHostGuestFilter("01:00:5e:00:00:01", VIR_NETDEV_RX_FILTER_MODE_ALL, false, table);
     guest->promiscuous = true;
     g_assert_cmpint(virNetDevRxFilterSync(MVTAP, guest, &state), ==, 1);
     g_assert_null(virErrorGetLast());
@@ -541,7 +509,7 @@ testSyncFailures(void)
     {
         const char *const bad[] = { "52:54:00:00:00:09", "01:00:5e:00:00:fb", NULL };
 
-        guest = testGuest(MVTAP_MAC, VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, bad);
+        guest = testHostGuestFilter(MVTAP_MAC, VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, bad);
         g_assert_cmpint(virNetDevRxFilterSync(MVTAP, guest, &state), ==, 0);
         testAssertHost(MVTAP_MAC, "01:00:5e:00:00:fb", false, false, true);
         logs = virTestLogCaptureTake();
@@ -618,7 +586,7 @@ static void
 testBridgeNetlink(void)
 {
     int fd = testBridgeCreate();
-    virMacAddr mac = testParseMAC("52:54:00:00:0b:01");
+    virMacAddr mac = testHostParseMAC("52:54:00:00:0b:01");
     bool learning = false;
     g_autofree char *fdb = NULL;
 
@@ -686,7 +654,7 @@ testBridgePortSync(void)
     virTestLogCaptureStart(VIR_LOG_WARN);
 
     /* Learning on (the default): nothing to add. */
-    guest = testGuest("52:54:00:00:0c:01", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, NULL);
+    guest = testHostGuestFilter("52:54:00:00:0c:01", VIR_NETDEV_RX_FILTER_MODE_NORMAL, false, NULL);
     g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
     fdb = testHostFdbStatic(BRTAP);
     g_assert_cmpstr(fdb, ==, "");
@@ -703,7 +671,7 @@ testBridgePortSync(void)
     g_assert_true(state.hasFdbMac);
 
     /* The guest changes its MAC: the old entry goes, the new one comes. */
-    guest->mac = testParseMAC("52:54:00:00:0c:02");
+    guest->mac = testHostParseMAC("52:54:00:00:0c:02");
     g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 0);
     fdb = testHostFdbStatic(BRTAP);
     g_assert_cmpstr(fdb, ==, "52:54:00:00:0c:02");
@@ -731,7 +699,7 @@ testBridgePortSync(void)
     g_clear_pointer(&fdb, g_free);
 
     /* A multicast guest MAC cannot be a forwarding entry: logged, counted. */
-    guest->mac = testParseMAC("01:00:5e:00:00:01");
+    guest->mac = testHostParseMAC("01:00:5e:00:00:01");
     g_assert_cmpint(virNetDevBridgePortSync(BRTAP, guest, &state), ==, 1);
     logs = virTestLogCaptureTake();
     g_assert_nonnull(strstr(logs, "Cannot sync the bridge forwarding entry (add) of host device '"
